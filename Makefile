@@ -1,0 +1,113 @@
+# dossier: offline, encrypted, versioned document archive.
+#
+#   make            library (static and shared) and the dossier CLI
+#   make demo       install packages, build, file the sample documents
+#   make check      install packages, build, run every test twice:
+#                   normal build, then AddressSanitizer+UBSan
+#   make asan       the ASan+UBSan build and its test run only
+#   make clang      build with clang (warnings as errors)
+#   make check-deps architecture rule: third-party headers in adapters only
+#   make check-format / format / analyze / bench / clean
+
+CC ?= cc
+BUILD ?= build/rel
+PKGS = libgcrypt sqlite3 libzstd json-c
+WARN = -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla -Wcast-qual -Wwrite-strings \
+	-Wimplicit-fallthrough
+OPT ?= -O2 -g
+CFLAGS_ALL = -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) \
+	-fvisibility=hidden -fPIC -Iinclude -Isrc \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(XCFLAGS)
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgcrypt -lsqlite3 -lzstd -ljson-c)
+CLI_LIBS = -lunistring
+TEST_LIBS = -lcmocka
+
+LIB_SRC = $(wildcard src/*.c)
+CLI_SRC = $(wildcard src/cli/*.c)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HDRS = $(wildcard include/*.h src/*.h src/cli/*.h tests/unit/*.h)
+
+.PHONY: all deps demo check test asan asan-build clang check-deps \
+	check-format format analyze bench clean
+all: $(BUILD)/libdossier.a $(BUILD)/libdossier.so $(BUILD)/dossier \
+	$(UNIT_BIN) $(BUILD)/tests/killshim.so
+
+$(BUILD)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libdossier.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libdossier.so: $(LIB_OBJ)
+	$(CC) $(CFLAGS_ALL) -shared -Wl,-soname,libdossier.so.0 -o $@ $^ $(LIBS)
+
+$(BUILD)/dossier: $(CLI_OBJ) $(BUILD)/libdossier.a
+	$(CC) $(CFLAGS_ALL) -o $@ $(CLI_OBJ) $(BUILD)/libdossier.a $(LIBS) $(CLI_LIBS)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libdossier.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< \
+		$(BUILD)/libdossier.a $(LIBS) $(TEST_LIBS)
+
+# The crash harness's LD_PRELOAD shim (never linked into dossier itself).
+$(BUILD)/tests/killshim.so: tests/crash/killshim.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -fPIC -shared \
+		-o $@ $< -ldl
+
+deps:
+	@sh scripts/deps.sh
+
+# The demo vault lives in build/demo-vault; its passphrase is printed.
+demo: deps
+	$(MAKE) all
+	sh scripts/demo.sh $(BUILD)/dossier
+
+# Unit tests, CLI tests and the crash harness for one build.
+test: all
+	sh tests/run.sh $(BUILD)
+
+# ASan+UBSan: the same suites against an instrumented build.
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+asan:
+	$(MAKE) BUILD=build/asan OPT="$(ASAN_FLAGS)" all
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1 \
+	sh tests/run.sh build/asan asan
+
+check: deps
+	$(MAKE) check-deps
+	$(MAKE) all
+	$(MAKE) asan-build
+	sh tests/run.sh build/rel rel build/asan asan
+
+asan-build:
+	$(MAKE) BUILD=build/asan OPT="$(ASAN_FLAGS)" all
+
+clang:
+	$(MAKE) BUILD=build/clang CC=clang all
+
+check-deps:
+	@sh scripts/check-deps.sh
+
+check-format:
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(HDRS)
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(HDRS)
+
+analyze:
+	scan-build --status-bugs $(MAKE) BUILD=build/analyze all
+
+bench: all
+	sh bench/run.sh $(BUILD)
+
+clean:
+	rm -rf build

@@ -1,0 +1,348 @@
+/*
+ * dossier.h: the public interface of libdossier, an offline, encrypted,
+ * versioned document archive.
+ *
+ * This header is the specification: what is not declared here is not API.
+ *
+ * Lifecycle
+ *	dossier_library_init()          once per process, before anything else
+ *	dossier_create() / dossier_open()
+ *	dossier_unlock()                for every operation that needs keys
+ *	operations ...
+ *	dossier_close()                 accepts NULL
+ *
+ * Results
+ *	Every function that can fail returns an int: 0 (DOSSIER_OK) on success,
+ *	a positive value for a non-error status (DOSSIER_DONE at the end of an
+ *	iteration), a negative DOSSIER_E* code on failure.  After a failure,
+ *	dossier_errmsg() returns a one-line message naming the thing and the
+ *	reason.
+ *
+ * Memory
+ *	Strings and structures returned through "const" out-pointers are
+ *	borrowed from the handle (or iterator) and stay valid until the next
+ *	call on that handle (or the next dossier_iter_next()).  Nothing the
+ *	caller receives needs to be freed except handles and iterators.
+ *
+ * Threads
+ *	A handle is used by one thread at a time.  Several processes may use
+ *	one vault at the same time; writers are serialised by the catalog.
+ */
+#ifndef DOSSIER_H
+#define DOSSIER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define DOSSIER_API __attribute__((visibility("default")))
+#else
+#define DOSSIER_API
+#endif
+
+#define DOSSIER_VERSION_STRING "0.1.0"
+
+/* Result codes.  Keep dossier_strerror() and docs/dossier.1 in step. */
+enum dossier_rc {
+	DOSSIER_OK = 0,
+	DOSSIER_DONE = 1,	   /* iteration finished: not an error */
+	DOSSIER_EIO = -1,	   /* I/O error, out of space */
+	DOSSIER_ENOMEM = -2,	   /* out of memory */
+	DOSSIER_EINTERNAL = -3,	   /* a bug or a library failure */
+	DOSSIER_EUSAGE = -4,	   /* bad argument: level, date, field, ... */
+	DOSSIER_ENOTFOUND = -5,	   /* vault, document, version, user */
+	DOSSIER_EAUTH = -6,	   /* authentication failed */
+	DOSSIER_EDENIED = -7,	   /* permission denied */
+	DOSSIER_ECORRUPT = -8,	   /* integrity violation */
+	DOSSIER_ECONFLICT = -9,	   /* duplicate content, name exists */
+	DOSSIER_EBUSY = -10,	   /* vault busy past the timeout */
+	DOSSIER_EBADINPUT = -11,   /* malformed or oversized input file */
+	DOSSIER_EVERSION = -12,	   /* vault format newer than this build */
+	DOSSIER_EMISUSE = -13	   /* API called in the wrong state */
+};
+
+/* Classification levels, lowest first. */
+enum dossier_level {
+	DOSSIER_LEVEL_UNSET = -1,
+	DOSSIER_LEVEL_PUBLIC = 0,	/* 公开 */
+	DOSSIER_LEVEL_INTERNAL = 1,	/* 内部 */
+	DOSSIER_LEVEL_CONFIDENTIAL = 2, /* 秘密 */
+	DOSSIER_LEVEL_SECRET = 3,	/* 机密 */
+	DOSSIER_LEVEL_TOP_SECRET = 4	/* 绝密 */
+};
+#define DOSSIER_NLEVELS 5
+
+struct dossier;
+struct dossier_iter;
+
+/*
+ * Process set-up: initialises the cryptographic library with secure
+ * memory.  Call once, before any other function, from the application
+ * (not from a library).  Returns DOSSIER_OK or DOSSIER_EINTERNAL.
+ */
+DOSSIER_API int dossier_library_init(void);
+
+/* Static text for a result code; never NULL. */
+DOSSIER_API const char *dossier_strerror(int rc);
+
+/*
+ * The message of the last failure on d, borrowed until the next call on d.
+ * Never NULL; d may be NULL (then: "out of memory").
+ */
+DOSSIER_API const char *dossier_errmsg(const struct dossier *d);
+
+/* "public" .. "top-secret"; or 公开 .. 绝密 when chinese is non-zero. */
+DOSSIER_API const char *dossier_level_name(int level, int chinese);
+
+/*
+ * Parses an English or Chinese level name into *level.
+ * Returns DOSSIER_OK or DOSSIER_EUSAGE.
+ */
+DOSSIER_API int dossier_level_parse(const char *s, int *level);
+
+/*
+ * Creates a new vault at path (which must not exist or be an empty
+ * directory) with one administrator, admin, whose passphrase is pass.
+ * On success *dp is an unlocked handle.  On failure *dp is a handle that
+ * carries the message (or NULL when out of memory) and nothing is left on
+ * disk.  Close *dp in both cases.
+ */
+DOSSIER_API int dossier_create(const char *path, const char *admin,
+    const char *pass, size_t passlen, struct dossier **dp);
+
+/*
+ * Opens an existing vault, locked.  Like dossier_create(), *dp is set even
+ * on failure so that dossier_errmsg() can explain it.
+ */
+DOSSIER_API int dossier_open(const char *path, struct dossier **dp);
+
+/*
+ * Unlocks the vault as user with passphrase pass.  A wrong passphrase, an
+ * unknown user and a disabled user all return DOSSIER_EAUTH with the same
+ * message after the same amount of work.
+ */
+DOSSIER_API int dossier_unlock(struct dossier *d, const char *user,
+    const char *pass, size_t passlen);
+
+/* Wipes every key and closes.  Accepts NULL. */
+DOSSIER_API void dossier_close(struct dossier *d);
+
+/* The acting user's name once unlocked, else NULL.  Borrowed. */
+DOSSIER_API const char *dossier_user(const struct dossier *d);
+
+/* One custom field, KEY=VALUE. */
+struct dossier_field {
+	const char *key;
+	const char *value;
+};
+
+/*
+ * Metadata to set on dossier_add() or to change with dossier_meta().
+ * NULL pointers and DOSSIER_LEVEL_UNSET mean "leave as is" (on add: the
+ * default: title from the file name, level internal).  An empty string
+ * clears a text attribute (title excepted).
+ */
+struct dossier_meta_edit {
+	const char *title;
+	const char *category;
+	const char *number;
+	const char *date; /* YYYY-MM-DD */
+	int level;
+	const char *const *tags_add;
+	size_t ntags_add;
+	const char *const *tags_remove;
+	size_t ntags_remove;
+	const struct dossier_field *fields;
+	size_t nfields;
+	const char *const *unset_fields;
+	size_t nunset_fields;
+};
+
+/* Initialises e to "change nothing". */
+DOSSIER_API void dossier_meta_edit_init(struct dossier_meta_edit *e);
+
+/* A document as the catalog describes its current version. */
+struct dossier_doc {
+	int64_t id;
+	const char *title;
+	const char *category; /* "" when none */
+	const char *number;   /* "" when none */
+	const char *date;     /* YYYY-MM-DD or "" */
+	int level;
+	const char *const *tags;
+	size_t ntags;
+	const struct dossier_field *fields; /* sorted by key */
+	size_t nfields;
+	const char *filename;
+	const char *type; /* lower-case extension, "" when none */
+	uint64_t size;
+	int version;
+	const char *sha256; /* hex, of the plaintext */
+	int64_t created;    /* Unix time */
+	const char *created_by;
+	int64_t modified;
+	int deleted;
+	int64_t deleted_at;	  /* 0 unless deleted */
+	const char *deleted_by;	  /* "" unless deleted */
+	const char *delete_reason; /* "" unless deleted */
+};
+
+/* One stored version of a document. */
+struct dossier_version {
+	int version;
+	uint64_t size;
+	const char *sha256;
+	const char *filename;
+	const char *type;
+	int64_t added;
+	const char *added_by;
+	const char *note; /* "" when none */
+};
+
+/* Flags of dossier_add(). */
+#define DOSSIER_ADD_RECURSIVE 0x1	/* descend into directories */
+#define DOSSIER_ADD_ALLOW_DUPLICATE 0x2 /* file equal content again */
+
+/* What dossier_add() reports for each file it tried. */
+struct dossier_added {
+	const char *path;
+	int rc;		     /* DOSSIER_OK or the failure */
+	const char *errmsg;  /* when rc != DOSSIER_OK */
+	int64_t id;	     /* the new document, when rc == DOSSIER_OK */
+	int64_t duplicate_of; /* 0, or the document holding equal content */
+	int duplicate_version;
+	const struct dossier_doc *doc; /* when rc == DOSSIER_OK */
+};
+
+/*
+ * Files path as a new document with metadata e (may be NULL).  With
+ * DOSSIER_ADD_RECURSIVE a directory's regular files are filed one by one,
+ * in name order; without it a directory is refused.  Each file is one
+ * transaction: it is filed whole or not at all.  cb (may be NULL) is
+ * called once per file tried, with a report borrowed for the call.
+ * Equal content already filed at the same level is refused with
+ * DOSSIER_ECONFLICT unless DOSSIER_ADD_ALLOW_DUPLICATE.  Returns DOSSIER_OK
+ * if every file was filed, else the code of the first failure (the other
+ * files are still tried).
+ */
+typedef void (*dossier_added_fn)(void *ctx, const struct dossier_added *r);
+DOSSIER_API int dossier_add(struct dossier *d, const char *path,
+    const struct dossier_meta_edit *e, unsigned flags, dossier_added_fn cb,
+    void *ctx);
+
+/*
+ * Stores the content of path as a new version of document id, with an
+ * optional note.  *version (may be NULL) receives the new version number.
+ */
+DOSSIER_API int dossier_update(struct dossier *d, int64_t id,
+    const char *path, const char *note, int *version);
+
+/* Changes document id's metadata.  A level change re-wraps its keys. */
+DOSSIER_API int dossier_meta(struct dossier *d, int64_t id,
+    const struct dossier_meta_edit *e);
+
+/* Describes document id (deleted ones too).  *doc is borrowed. */
+DOSSIER_API int dossier_show(struct dossier *d, int64_t id,
+    const struct dossier_doc **doc);
+
+/* Filters of dossier_list(); zero/NULL members do not filter. */
+struct dossier_filter {
+	const char *category;
+	const char *tag;
+	int level; /* DOSSIER_LEVEL_UNSET: any */
+	const char *since; /* YYYY-MM-DD, inclusive, on the document date */
+	const char *until; /* YYYY-MM-DD, inclusive */
+	int deleted;	   /* non-zero: the trash instead of the live documents */
+	int64_t limit;	   /* 0: no limit */
+};
+
+/* Initialises f to "no filter". */
+DOSSIER_API void dossier_filter_init(struct dossier_filter *f);
+
+/*
+ * Lists documents matching f, newest first.  The document date is the
+ * --date given at filing, else the filing day.  Free *it with
+ * dossier_iter_free().
+ */
+DOSSIER_API int dossier_list(struct dossier *d,
+    const struct dossier_filter *f, struct dossier_iter **it);
+
+/*
+ * Steps an iterator of dossier_list() (*doc) or dossier_history()
+ * (*ver); pass NULL for the other.  Returns DOSSIER_OK, DOSSIER_DONE at
+ * the end, or a failure (message on the iterator's handle).  Entries are
+ * borrowed until the next step.
+ */
+DOSSIER_API int dossier_iter_next(struct dossier_iter *it,
+    const struct dossier_doc **doc, const struct dossier_version **ver);
+
+/* How many entries matched before any limit. */
+DOSSIER_API int64_t dossier_iter_total(const struct dossier_iter *it);
+
+/* Accepts NULL. */
+DOSSIER_API void dossier_iter_free(struct dossier_iter *it);
+
+/* Every version of document id, oldest first. */
+DOSSIER_API int dossier_history(struct dossier *d, int64_t id,
+    struct dossier_iter **it);
+
+/*
+ * Writes version (0: the current one) of document id to fd as it is
+ * decrypted, one verified 64 KiB chunk at a time: on DOSSIER_ECORRUPT the
+ * bytes of the damaged chunk and everything after it were never written.
+ */
+DOSSIER_API int dossier_get_fd(struct dossier *d, int64_t id, int version,
+    int fd);
+
+/*
+ * Like dossier_get_fd() into a new file at path, which appears only once
+ * complete and verified; on failure nothing is left at path.  An existing
+ * file at path is refused with DOSSIER_ECONFLICT.
+ */
+DOSSIER_API int dossier_get_file(struct dossier *d, int64_t id, int version,
+    const char *path);
+
+/* Moves document id to the trash, recording the reason. */
+DOSSIER_API int dossier_rm(struct dossier *d, int64_t id, const char *reason);
+
+/* Takes document id back out of the trash. */
+DOSSIER_API int dossier_restore(struct dossier *d, int64_t id);
+
+/*
+ * Destroys document id: every version's content and keys.  The catalog
+ * keeps who purged what, when and why.
+ */
+DOSSIER_API int dossier_purge(struct dossier *d, int64_t id,
+    const char *reason);
+
+/* Flags of dossier_verify(). */
+#define DOSSIER_VERIFY_NO_KEYS 0x1   /* structure and ciphertext hashes only */
+#define DOSSIER_VERIFY_READ_DATA 0x2 /* decrypt and check every version */
+
+/* Problem report of dossier_verify(), borrowed for the call. */
+struct dossier_problem {
+	const char *what;   /* "object", "document", "catalog", "temp" ... */
+	int64_t id;	    /* document id or 0 */
+	int version;	    /* or 0 */
+	const char *detail; /* one line */
+	int fatal;	    /* 0: a note (garbage removed), 1: damage */
+};
+typedef void (*dossier_problem_fn)(void *ctx, const struct dossier_problem *p);
+
+/*
+ * Checks the whole vault.  Without DOSSIER_VERIFY_NO_KEYS the handle must
+ * be unlocked.  Returns DOSSIER_OK when nothing fatal was found, else
+ * DOSSIER_ECORRUPT; each finding goes to cb (may be NULL).
+ */
+DOSSIER_API int dossier_verify(struct dossier *d, unsigned flags,
+    dossier_problem_fn cb, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DOSSIER_H */

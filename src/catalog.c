@@ -1,0 +1,966 @@
+/* catalog.c: the catalog database.  See catalog.h and docs/FORMAT.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "dossier.h"
+#include "catalog.h"
+#include "error.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+struct catalog {
+	sqlite3 *db;
+	char path[4096];
+};
+
+static const char schema[] =
+    "CREATE TABLE vault(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE TABLE user(name TEXT PRIMARY KEY, role TEXT NOT NULL,"
+    " clearance INTEGER NOT NULL, x_pub BLOB NOT NULL, ed_pub BLOB NOT NULL,"
+    " created INTEGER NOT NULL, certifier TEXT NOT NULL, cert BLOB NOT NULL,"
+    " disabled INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE keyslot(id INTEGER PRIMARY KEY,"
+    " user TEXT NOT NULL REFERENCES user(name), salt BLOB NOT NULL,"
+    " t INTEGER NOT NULL, m INTEGER NOT NULL, p INTEGER NOT NULL,"
+    " blob BLOB NOT NULL);"
+    "CREATE TABLE level_key(level INTEGER NOT NULL, version INTEGER NOT NULL,"
+    " created INTEGER NOT NULL, PRIMARY KEY(level, version));"
+    "CREATE TABLE sealed_key(user TEXT NOT NULL REFERENCES user(name),"
+    " kind TEXT NOT NULL, level INTEGER NOT NULL, version INTEGER NOT NULL,"
+    " blob BLOB NOT NULL, PRIMARY KEY(user, kind, level, version));"
+    "CREATE TABLE document(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " level INTEGER NOT NULL, key_version INTEGER NOT NULL,"
+    " date TEXT NOT NULL, created INTEGER NOT NULL,"
+    " created_by TEXT NOT NULL, modified INTEGER NOT NULL,"
+    " version INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,"
+    " deleted_at INTEGER NOT NULL DEFAULT 0,"
+    " deleted_by TEXT NOT NULL DEFAULT '', meta BLOB NOT NULL);"
+    "CREATE INDEX document_date ON document(deleted, date);"
+    "CREATE TABLE doc_term(doc INTEGER NOT NULL"
+    " REFERENCES document(id) ON DELETE CASCADE, kind INTEGER NOT NULL,"
+    " mac BLOB NOT NULL, PRIMARY KEY(doc, kind, mac)) WITHOUT ROWID;"
+    "CREATE INDEX doc_term_mac ON doc_term(kind, mac);"
+    "CREATE TABLE version(doc INTEGER NOT NULL"
+    " REFERENCES document(id) ON DELETE CASCADE,"
+    " version INTEGER NOT NULL, object TEXT NOT NULL, size INTEGER NOT NULL,"
+    " level INTEGER NOT NULL, key_version INTEGER NOT NULL,"
+    " wrapped_dek BLOB NOT NULL, content_mac BLOB NOT NULL,"
+    " meta BLOB NOT NULL, added INTEGER NOT NULL, added_by TEXT NOT NULL,"
+    " PRIMARY KEY(doc, version));"
+    "CREATE INDEX version_content ON version(level, key_version, content_mac);"
+    "CREATE INDEX version_object ON version(object);"
+    "CREATE TABLE purged(doc INTEGER NOT NULL, purged_at INTEGER NOT NULL,"
+    " purged_by TEXT NOT NULL, reason BLOB NOT NULL);";
+
+static int
+dberr(struct catalog *c, struct err *e, const char *what)
+{
+	int code = sqlite3_errcode(c->db);
+
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return err_set(e, DOSSIER_EBUSY,
+		    "vault is busy: another process holds it (%s)", what);
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		return err_set(e, DOSSIER_ECORRUPT, "catalog '%s' is damaged: %s",
+		    c->path, sqlite3_errmsg(c->db));
+	if (code == SQLITE_FULL || code == SQLITE_IOERR ||
+	    code == SQLITE_CANTOPEN || code == SQLITE_READONLY)
+		return err_set(e, DOSSIER_EIO, "cannot %s catalog '%s': %s", what,
+		    c->path, sqlite3_errmsg(c->db));
+	if (code == SQLITE_NOMEM)
+		return err_nomem(e);
+	return err_set(e, DOSSIER_EINTERNAL, "catalog error while %s: %s", what,
+	    sqlite3_errmsg(c->db));
+}
+
+static int
+prep(struct catalog *c, sqlite3_stmt **st, const char *sql, struct err *e)
+{
+	if (sqlite3_prepare_v2(c->db, sql, -1, st, NULL) != SQLITE_OK)
+		return dberr(c, e, "preparing a query");
+	return DOSSIER_OK;
+}
+
+/* Steps a statement that returns no row, then finalizes it. */
+static int
+done(struct catalog *c, sqlite3_stmt *st, const char *what, struct err *e)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE) {
+		rc = dberr(c, e, what);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	return DOSSIER_OK;
+}
+
+static int
+exec(struct catalog *c, const char *sql, const char *what, struct err *e)
+{
+	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return dberr(c, e, what);
+	return DOSSIER_OK;
+}
+
+static void
+copy_text(char *dst, size_t dstsz, sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	snprintf(dst, dstsz, "%s", s != NULL ? (const char *)s : "");
+}
+
+/* Copies a blob column of exactly n bytes; else the row is damaged. */
+static int
+copy_blob(void *dst, size_t n, sqlite3_stmt *st, int col)
+{
+	if ((size_t)sqlite3_column_bytes(st, col) != n)
+		return -1;
+	memcpy(dst, sqlite3_column_blob(st, col), n);
+	return 0;
+}
+
+static int
+copy_buf(struct buf *b, sqlite3_stmt *st, int col)
+{
+	buf_reset(b);
+	return buf_append(b, sqlite3_column_blob(st, col),
+	    (size_t)sqlite3_column_bytes(st, col));
+}
+
+static int
+badrow(struct catalog *c, struct err *e, const char *table)
+{
+	return err_set(e, DOSSIER_ECORRUPT,
+	    "catalog '%s' has a malformed %s row", c->path, table);
+}
+
+static int
+open_db(const char *path, int flags, struct catalog **cp, struct err *e)
+{
+	struct catalog *c;
+	int rc;
+
+	*cp = NULL;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return err_nomem(e);
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+		rc = c->db != NULL ? dberr(c, e, "open") : err_nomem(e);
+		catalog_close(c);
+		return rc;
+	}
+	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(c->db, 0);
+	rc = exec(c,
+	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+	    " PRAGMA temp_store=MEMORY;", "set up", e);
+	if (rc != DOSSIER_OK) {
+		catalog_close(c);
+		return rc;
+	}
+	*cp = c;
+	return DOSSIER_OK;
+}
+
+int
+catalog_create(const char *path, struct catalog **cp, struct err *e)
+{
+	char sql[64];
+	int rc;
+
+	rc = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, cp, e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d;", CATALOG_FORMAT);
+	rc = exec(*cp, "BEGIN IMMEDIATE;", "begin", e);
+	if (rc == DOSSIER_OK)
+		rc = exec(*cp, schema, "create", e);
+	if (rc == DOSSIER_OK)
+		rc = exec(*cp, sql, "create", e);
+	if (rc == DOSSIER_OK)
+		rc = exec(*cp, "COMMIT;", "create", e);
+	if (rc != DOSSIER_OK) {
+		catalog_close(*cp);
+		*cp = NULL;
+	}
+	return rc;
+}
+
+int
+catalog_open(const char *path, struct catalog **cp, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, fmt;
+
+	rc = open_db(path, SQLITE_OPEN_READWRITE, cp, e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	rc = prep(*cp, &st, "PRAGMA user_version;", e);
+	if (rc == DOSSIER_OK && sqlite3_step(st) != SQLITE_ROW)
+		rc = dberr(*cp, e, "read");
+	if (rc == DOSSIER_OK) {
+		fmt = sqlite3_column_int(st, 0);
+		if (fmt > CATALOG_FORMAT)
+			rc = err_set(e, DOSSIER_EVERSION,
+			    "catalog '%s' has format %d, newer than this "
+			    "dossier (%d): upgrade dossier", path, fmt,
+			    CATALOG_FORMAT);
+		else if (fmt < 1)
+			rc = err_set(e, DOSSIER_ECORRUPT,
+			    "'%s' is not a dossier catalog", path);
+	}
+	sqlite3_finalize(st);
+	if (rc != DOSSIER_OK) {
+		catalog_close(*cp);
+		*cp = NULL;
+	}
+	return rc;
+}
+
+void
+catalog_close(struct catalog *c)
+{
+	if (c == NULL)
+		return;
+	sqlite3_close_v2(c->db);
+	free(c);
+}
+
+int
+catalog_begin(struct catalog *c, struct err *e)
+{
+	return exec(c, "BEGIN IMMEDIATE;", "lock", e);
+}
+
+int
+catalog_begin_read(struct catalog *c, struct err *e)
+{
+	return exec(c, "BEGIN;", "read", e);
+}
+
+int
+catalog_commit(struct catalog *c, struct err *e)
+{
+	int rc = exec(c, "COMMIT;", "commit to", e);
+
+	if (rc != DOSSIER_OK)
+		catalog_rollback(c);
+	return rc;
+}
+
+void
+catalog_rollback(struct catalog *c)
+{
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
+}
+
+int
+catalog_kv_set(struct catalog *c, const char *key, const void *p, size_t n,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "INSERT OR REPLACE INTO vault VALUES (?, ?);", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, p, (int)n, SQLITE_STATIC);
+	return done(c, st, "write", e);
+}
+
+int
+catalog_kv_get(struct catalog *c, const char *key, struct buf *out,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "SELECT value FROM vault WHERE key = ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = copy_buf(out, st, 0) == 0 ? DOSSIER_OK : err_nomem(e);
+	else if (rc == SQLITE_DONE)
+		rc = err_set(e, DOSSIER_ECORRUPT,
+		    "catalog '%s' lacks its '%s' entry", c->path, key);
+	else
+		rc = dberr(c, e, "read");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_user_insert(struct catalog *c, const struct catalog_user *u,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st,
+	    "INSERT INTO user(name, role, clearance, x_pub, ed_pub, created,"
+	    " certifier, cert, disabled) VALUES (?,?,?,?,?,?,?,?,?);", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, u->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, u->role, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, u->clearance);
+	sqlite3_bind_blob(st, 4, u->x_pub, sizeof(u->x_pub), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, u->ed_pub, sizeof(u->ed_pub), SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, u->created);
+	sqlite3_bind_text(st, 7, u->certifier, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 8, u->cert, sizeof(u->cert), SQLITE_STATIC);
+	sqlite3_bind_int(st, 9, u->disabled);
+	return done(c, st, "write", e);
+}
+
+int
+catalog_user_get(struct catalog *c, const char *name, struct catalog_user *u,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st,
+	    "SELECT name, role, clearance, x_pub, ed_pub, created, certifier,"
+	    " cert, disabled FROM user WHERE name = ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rc = DOSSIER_OK;
+		copy_text(u->name, sizeof(u->name), st, 0);
+		copy_text(u->role, sizeof(u->role), st, 1);
+		u->clearance = sqlite3_column_int(st, 2);
+		u->created = sqlite3_column_int64(st, 5);
+		copy_text(u->certifier, sizeof(u->certifier), st, 6);
+		u->disabled = sqlite3_column_int(st, 8);
+		if (copy_blob(u->x_pub, sizeof(u->x_pub), st, 3) != 0 ||
+		    copy_blob(u->ed_pub, sizeof(u->ed_pub), st, 4) != 0 ||
+		    copy_blob(u->cert, sizeof(u->cert), st, 7) != 0)
+			rc = badrow(c, e, "user");
+	} else if (rc == SQLITE_DONE) {
+		rc = DOSSIER_ENOTFOUND;
+		err_set(e, rc, "no user '%s'", name);
+	} else {
+		rc = dberr(c, e, "read");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_slot_insert(struct catalog *c, const char *user,
+    const struct catalog_slot *s, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st,
+	    "INSERT INTO keyslot(user, salt, t, m, p, blob)"
+	    " VALUES (?,?,?,?,?,?);", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, s->salt, sizeof(s->salt), SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, s->kdf.t);
+	sqlite3_bind_int64(st, 4, s->kdf.m);
+	sqlite3_bind_int64(st, 5, s->kdf.p);
+	sqlite3_bind_blob(st, 6, s->blob, sizeof(s->blob), SQLITE_STATIC);
+	return done(c, st, "write", e);
+}
+
+int
+catalog_slot_get(struct catalog *c, const char *user, struct catalog_slot *s,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 t, m, p;
+	int rc;
+
+	rc = prep(c, &st,
+	    "SELECT salt, t, m, p, blob FROM keyslot WHERE user = ?"
+	    " ORDER BY id LIMIT 1;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rc = DOSSIER_OK;
+		t = sqlite3_column_int64(st, 1);
+		m = sqlite3_column_int64(st, 2);
+		p = sqlite3_column_int64(st, 3);
+		/* Range checks against the KDF bounds happen in crypto. */
+		if (t < 0 || t > UINT32_MAX || m < 0 || m > UINT32_MAX ||
+		    p < 0 || p > UINT32_MAX ||
+		    copy_blob(s->salt, sizeof(s->salt), st, 0) != 0 ||
+		    copy_blob(s->blob, sizeof(s->blob), st, 4) != 0) {
+			rc = badrow(c, e, "keyslot");
+		} else {
+			s->kdf.t = (uint32_t)t;
+			s->kdf.m = (uint32_t)m;
+			s->kdf.p = (uint32_t)p;
+		}
+	} else if (rc == SQLITE_DONE) {
+		rc = DOSSIER_ENOTFOUND;
+		err_set(e, rc, "no key slot for '%s'", user);
+	} else {
+		rc = dberr(c, e, "read");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_level_key_insert(struct catalog *c, int level, uint32_t version,
+    int64_t created, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "INSERT INTO level_key VALUES (?,?,?);", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_int64(st, 2, version);
+	sqlite3_bind_int64(st, 3, created);
+	return done(c, st, "write", e);
+}
+
+int
+catalog_sealed_insert(struct catalog *c, const struct keys_label *lb,
+    const unsigned char blob[KEYS_SEALED_LEN], struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "INSERT INTO sealed_key VALUES (?,?,?,?,?);", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, lb->user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, lb->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, lb->level);
+	sqlite3_bind_int64(st, 4, lb->version);
+	sqlite3_bind_blob(st, 5, blob, KEYS_SEALED_LEN, SQLITE_STATIC);
+	return done(c, st, "write", e);
+}
+
+int
+catalog_sealed_each(struct catalog *c, const char *user, catalog_sealed_fn fn,
+    void *ctx, struct err *e)
+{
+	struct keys_label lb;
+	char kind[16];
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st,
+	    "SELECT kind, level, version, blob FROM sealed_key WHERE user = ?"
+	    " ORDER BY kind, level, version;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		copy_text(kind, sizeof(kind), st, 0);
+		lb.user = user;
+		lb.kind = kind;
+		lb.level = sqlite3_column_int(st, 1);
+		lb.version = (uint32_t)sqlite3_column_int64(st, 2);
+		if (sqlite3_column_bytes(st, 3) != KEYS_SEALED_LEN) {
+			rc = badrow(c, e, "sealed_key");
+			goto out;
+		}
+		rc = fn(ctx, &lb, sqlite3_column_blob(st, 3));
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "read");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void
+bind_doc(sqlite3_stmt *st, const struct catalog_doc *d)
+{
+	sqlite3_bind_int(st, 1, d->level);
+	sqlite3_bind_int64(st, 2, d->key_version);
+	sqlite3_bind_text(st, 3, d->date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, d->created);
+	sqlite3_bind_text(st, 5, d->created_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, d->modified);
+	sqlite3_bind_int(st, 7, d->version);
+	sqlite3_bind_int(st, 8, d->deleted);
+	sqlite3_bind_int64(st, 9, d->deleted_at);
+	sqlite3_bind_text(st, 10, d->deleted_by, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 11, d->meta.data != NULL ? (const void *)d->meta.data :
+	    (const void *)"", (int)d->meta.len, SQLITE_STATIC);
+}
+
+int
+catalog_doc_insert(struct catalog *c, struct catalog_doc *d, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st,
+	    "INSERT INTO document(level, key_version, date, created,"
+	    " created_by, modified, version, deleted, deleted_at, deleted_by,"
+	    " meta) VALUES (?,?,?,?,?,?,?,?,?,?,?);", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	bind_doc(st, d);
+	rc = done(c, st, "write", e);
+	if (rc == DOSSIER_OK)
+		d->id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+int
+catalog_doc_update(struct catalog *c, const struct catalog_doc *d,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st,
+	    "UPDATE document SET level = ?1, key_version = ?2, date = ?3,"
+	    " created = ?4, created_by = ?5, modified = ?6, version = ?7,"
+	    " deleted = ?8, deleted_at = ?9, deleted_by = ?10, meta = ?11"
+	    " WHERE id = ?12;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	bind_doc(st, d);
+	sqlite3_bind_int64(st, 12, d->id);
+	return done(c, st, "write", e);
+}
+
+int
+catalog_doc_get(struct catalog *c, int64_t id, struct catalog_doc *d,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st,
+	    "SELECT level, key_version, date, created, created_by, modified,"
+	    " version, deleted, deleted_at, deleted_by, meta FROM document"
+	    " WHERE id = ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rc = DOSSIER_OK;
+		d->id = id;
+		d->level = sqlite3_column_int(st, 0);
+		d->key_version = (uint32_t)sqlite3_column_int64(st, 1);
+		copy_text(d->date, sizeof(d->date), st, 2);
+		d->created = sqlite3_column_int64(st, 3);
+		copy_text(d->created_by, sizeof(d->created_by), st, 4);
+		d->modified = sqlite3_column_int64(st, 5);
+		d->version = sqlite3_column_int(st, 6);
+		d->deleted = sqlite3_column_int(st, 7);
+		d->deleted_at = sqlite3_column_int64(st, 8);
+		copy_text(d->deleted_by, sizeof(d->deleted_by), st, 9);
+		if (copy_buf(&d->meta, st, 10) != 0)
+			rc = err_nomem(e);
+	} else if (rc == SQLITE_DONE) {
+		rc = err_set(e, DOSSIER_ENOTFOUND, "no document %lld",
+		    (long long)id);
+	} else {
+		rc = dberr(c, e, "read");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_doc_delete(struct catalog *c, int64_t id, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	/* Versions and terms go with it (ON DELETE CASCADE). */
+	rc = prep(c, &st, "DELETE FROM document WHERE id = ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	return done(c, st, "write", e);
+}
+
+int
+catalog_terms_set(struct catalog *c, int64_t doc, const struct catalog_term *t,
+    size_t n, struct err *e)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	rc = prep(c, &st, "DELETE FROM doc_term WHERE doc = ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, doc);
+	rc = done(c, st, "write", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	rc = prep(c, &st, "INSERT OR IGNORE INTO doc_term VALUES (?,?,?);", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, doc);
+		sqlite3_bind_int(st, 2, t[i].kind);
+		sqlite3_bind_blob(st, 3, t[i].mac, sizeof(t[i].mac),
+		    SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = dberr(c, e, "write");
+			break;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void
+bind_version(sqlite3_stmt *st, const struct catalog_version *v)
+{
+	sqlite3_bind_int64(st, 1, v->doc);
+	sqlite3_bind_int(st, 2, v->version);
+	sqlite3_bind_text(st, 3, v->object, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)v->size);
+	sqlite3_bind_int(st, 5, v->level);
+	sqlite3_bind_int64(st, 6, v->key_version);
+	sqlite3_bind_blob(st, 7, v->wrapped, sizeof(v->wrapped), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 8, v->content_mac, sizeof(v->content_mac),
+	    SQLITE_STATIC);
+	sqlite3_bind_blob(st, 9, v->meta.data != NULL ? (const void *)v->meta.data :
+	    (const void *)"", (int)v->meta.len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, v->added);
+	sqlite3_bind_text(st, 11, v->added_by, -1, SQLITE_STATIC);
+}
+
+int
+catalog_version_insert(struct catalog *c, const struct catalog_version *v,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st,
+	    "INSERT INTO version(doc, version, object, size, level, key_version,"
+	    " wrapped_dek, content_mac, meta, added, added_by)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?);", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	bind_version(st, v);
+	return done(c, st, "write", e);
+}
+
+int
+catalog_version_update(struct catalog *c, const struct catalog_version *v,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st,
+	    "UPDATE version SET object = ?3, size = ?4, level = ?5,"
+	    " key_version = ?6, wrapped_dek = ?7, content_mac = ?8, meta = ?9,"
+	    " added = ?10, added_by = ?11 WHERE doc = ?1 AND version = ?2;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	bind_version(st, v);
+	return done(c, st, "write", e);
+}
+
+#define VERSION_COLUMNS \
+	"doc, version, object, size, level, key_version, wrapped_dek," \
+	" content_mac, meta, added, added_by"
+
+static int
+read_version(struct catalog *c, sqlite3_stmt *st, struct catalog_version *v,
+    struct err *e)
+{
+	v->doc = sqlite3_column_int64(st, 0);
+	v->version = sqlite3_column_int(st, 1);
+	copy_text(v->object, sizeof(v->object), st, 2);
+	v->size = (uint64_t)sqlite3_column_int64(st, 3);
+	v->level = sqlite3_column_int(st, 4);
+	v->key_version = (uint32_t)sqlite3_column_int64(st, 5);
+	v->added = sqlite3_column_int64(st, 9);
+	copy_text(v->added_by, sizeof(v->added_by), st, 10);
+	if (copy_blob(v->wrapped, sizeof(v->wrapped), st, 6) != 0 ||
+	    copy_blob(v->content_mac, sizeof(v->content_mac), st, 7) != 0)
+		return badrow(c, e, "version");
+	if (copy_buf(&v->meta, st, 8) != 0)
+		return err_nomem(e);
+	return DOSSIER_OK;
+}
+
+int
+catalog_version_get(struct catalog *c, int64_t doc, int version,
+    struct catalog_version *v, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "SELECT " VERSION_COLUMNS " FROM version"
+	    " WHERE doc = ? AND version = ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, doc);
+	sqlite3_bind_int(st, 2, version);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = read_version(c, st, v, e);
+	else if (rc == SQLITE_DONE)
+		rc = err_set(e, DOSSIER_ENOTFOUND, "no version %d of document %lld",
+		    version, (long long)doc);
+	else
+		rc = dberr(c, e, "read");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_versions_each(struct catalog *c, int64_t doc, catalog_version_fn fn,
+    void *ctx, struct err *e)
+{
+	struct catalog_version v;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(&v, 0, sizeof(v));
+	rc = prep(c, &st, doc != 0 ?
+	    "SELECT " VERSION_COLUMNS " FROM version WHERE doc = ?"
+	    " ORDER BY version;" :
+	    "SELECT " VERSION_COLUMNS " FROM version ORDER BY doc, version;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	if (doc != 0)
+		sqlite3_bind_int64(st, 1, doc);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = read_version(c, st, &v, e);
+		if (rc == DOSSIER_OK)
+			rc = fn(ctx, &v);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "read");
+out:
+	buf_release(&v.meta);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_find_content(struct catalog *c, int level, uint32_t key_version,
+    const unsigned char mac[CRYPTO_HASH_LEN], int64_t *doc, int *version,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st,
+	    "SELECT doc, version FROM version WHERE level = ? AND"
+	    " key_version = ? AND content_mac = ? ORDER BY doc, version"
+	    " LIMIT 1;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_int64(st, 2, key_version);
+	sqlite3_bind_blob(st, 3, mac, CRYPTO_HASH_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*doc = sqlite3_column_int64(st, 0);
+		*version = sqlite3_column_int(st, 1);
+		rc = DOSSIER_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? DOSSIER_ENOTFOUND : dberr(c, e, "read");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_object_used(struct catalog *c, const char *name, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "SELECT 1 FROM version WHERE object = ? LIMIT 1;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : dberr(c, e, "read");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Appends "?,?,...,?" (n marks) to b. */
+static int
+marks(struct buf *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (buf_puts(b, i == 0 ? "?" : ",?") != 0)
+			return -1;
+	return 0;
+}
+
+static int
+build_query(struct buf *sql, const struct catalog_query *q)
+{
+	size_t i, j;
+	int kind;
+
+	if (buf_puts(sql, "SELECT id FROM document d WHERE deleted = ?"
+	    " AND level IN (") != 0 || marks(sql, q->nlevels) != 0 ||
+	    buf_puts(sql, ")") != 0)
+		return -1;
+	if (q->since != NULL && buf_puts(sql, " AND date >= ?") != 0)
+		return -1;
+	if (q->until != NULL && buf_puts(sql, " AND date <= ?") != 0)
+		return -1;
+	/* One EXISTS per term kind: kinds AND, macs of one kind OR. */
+	for (i = 0; i < q->nterms; i = j) {
+		kind = q->terms[i].kind;
+		for (j = i; j < q->nterms && q->terms[j].kind == kind; j++)
+			;
+		if (buf_puts(sql, " AND EXISTS (SELECT 1 FROM doc_term t"
+		    " WHERE t.doc = d.id AND t.kind = ? AND t.mac IN (") != 0 ||
+		    marks(sql, j - i) != 0 || buf_puts(sql, "))") != 0)
+			return -1;
+	}
+	return buf_puts(sql, " ORDER BY date DESC, id DESC;");
+}
+
+int
+catalog_doc_ids(struct catalog *c, const struct catalog_query *q,
+    int64_t **ids, size_t *nids, struct err *e)
+{
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int64_t *v = NULL, *nv;
+	size_t n = 0, cap = 0, i;
+	int rc, k = 1;
+
+	*ids = NULL;
+	*nids = 0;
+	if (q->nlevels == 0)
+		return DOSSIER_OK;
+	if (build_query(&sql, q) != 0) {
+		rc = err_nomem(e);
+		goto out;
+	}
+	rc = prep(c, &st, buf_str(&sql), e);
+	if (rc != DOSSIER_OK)
+		goto out;
+	sqlite3_bind_int(st, k++, q->deleted ? 1 : 0);
+	for (i = 0; i < q->nlevels; i++)
+		sqlite3_bind_int(st, k++, q->levels[i]);
+	if (q->since != NULL)
+		sqlite3_bind_text(st, k++, q->since, -1, SQLITE_STATIC);
+	if (q->until != NULL)
+		sqlite3_bind_text(st, k++, q->until, -1, SQLITE_STATIC);
+	for (i = 0; i < q->nterms; i++) {
+		if (i == 0 || q->terms[i].kind != q->terms[i - 1].kind)
+			sqlite3_bind_int(st, k++, q->terms[i].kind);
+		sqlite3_bind_blob(st, k++, q->terms[i].mac,
+		    sizeof(q->terms[i].mac), SQLITE_STATIC);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (nv == NULL) {
+				rc = err_nomem(e);
+				goto out;
+			}
+			v = nv;
+		}
+		v[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = dberr(c, e, "read");
+		goto out;
+	}
+	rc = DOSSIER_OK;
+	*ids = v;
+	*nids = n;
+	v = NULL;
+out:
+	free(v);
+	sqlite3_finalize(st);
+	buf_release(&sql);
+	return rc;
+}
+
+int
+catalog_purge_record(struct catalog *c, int64_t doc, int64_t at,
+    const char *by, const struct buf *reason, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "INSERT INTO purged VALUES (?,?,?,?);", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, doc);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_text(st, 3, by, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, reason->data != NULL ? (const void *)reason->data :
+	    (const void *)"", (int)reason->len, SQLITE_STATIC);
+	return done(c, st, "write", e);
+}
+
+int
+catalog_check(struct catalog *c, struct err *e)
+{
+	sqlite3_stmt *st;
+	const unsigned char *r;
+	int rc;
+
+	rc = prep(c, &st, "PRAGMA integrity_check;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r = sqlite3_column_text(st, 0);
+		rc = r != NULL && strcmp((const char *)r, "ok") == 0 ?
+		    DOSSIER_OK : err_set(e, DOSSIER_ECORRUPT,
+		    "catalog '%s' is damaged: %s", c->path,
+		    r != NULL ? (const char *)r : "?");
+	} else {
+		rc = dberr(c, e, "check");
+	}
+	sqlite3_finalize(st);
+	if (rc != DOSSIER_OK)
+		return rc;
+	rc = prep(c, &st, "PRAGMA foreign_key_check;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = err_set(e, DOSSIER_ECORRUPT,
+		    "catalog '%s' has rows pointing nowhere (table %s)", c->path,
+		    (const char *)sqlite3_column_text(st, 0));
+	else
+		rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "check");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,190 @@
+/*
+ * catalog.h: the catalog database (dossier.db), the only place that runs
+ * catalog SQL.  See docs/FORMAT.md for the schema.
+ *
+ * Everything sensitive arrives here already sealed by the caller: the
+ * catalog stores blobs and keyed hashes, never titles or names of files.
+ * Functions return DOSSIER_OK, DOSSIER_ENOTFOUND for a missing row,
+ * DOSSIER_EBUSY when the database stays locked past the timeout, or
+ * another negative code, with a message in e.
+ */
+#ifndef DOSSIER_CATALOG_H
+#define DOSSIER_CATALOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "crypto.h"
+#include "keys.h"
+#include "store.h"
+
+struct err;
+struct catalog;
+
+#define CATALOG_FORMAT 1
+#define CATALOG_NAME_MAX 64 /* bytes of a user name */
+
+/* Creates dossier.db at path with the current schema. */
+int catalog_create(const char *path, struct catalog **cp, struct err *e);
+/* Opens an existing catalog; refuses a newer format (DOSSIER_EVERSION). */
+int catalog_open(const char *path, struct catalog **cp, struct err *e);
+void catalog_close(struct catalog *c);
+
+/* BEGIN IMMEDIATE (the write lock), COMMIT, ROLLBACK (never fails). */
+int catalog_begin(struct catalog *c, struct err *e);
+int catalog_commit(struct catalog *c, struct err *e);
+void catalog_rollback(struct catalog *c);
+/* A read transaction, so that a listing sees one state. */
+int catalog_begin_read(struct catalog *c, struct err *e);
+
+/* The vault table: small named values (vault id, root key, format). */
+int catalog_kv_set(struct catalog *c, const char *key, const void *p,
+    size_t n, struct err *e);
+int catalog_kv_get(struct catalog *c, const char *key, struct buf *out,
+    struct err *e);
+
+struct catalog_user {
+	char name[CATALOG_NAME_MAX + 1];
+	char role[16];
+	int clearance;
+	unsigned char x_pub[CRYPTO_X25519_LEN];
+	unsigned char ed_pub[CRYPTO_ED25519_PUB_LEN];
+	int64_t created;
+	char certifier[CATALOG_NAME_MAX + 1];
+	unsigned char cert[CRYPTO_ED25519_SIG_LEN];
+	int disabled;
+};
+
+int catalog_user_insert(struct catalog *c, const struct catalog_user *u,
+    struct err *e);
+int catalog_user_get(struct catalog *c, const char *name,
+    struct catalog_user *u, struct err *e);
+
+struct catalog_slot {
+	unsigned char salt[KEYS_SALT_LEN];
+	struct keys_kdf kdf;
+	unsigned char blob[KEYS_SLOT_BLOB_LEN];
+};
+
+int catalog_slot_insert(struct catalog *c, const char *user,
+    const struct catalog_slot *s, struct err *e);
+/* The user's first slot. */
+int catalog_slot_get(struct catalog *c, const char *user,
+    struct catalog_slot *s, struct err *e);
+
+int catalog_level_key_insert(struct catalog *c, int level, uint32_t version,
+    int64_t created, struct err *e);
+
+int catalog_sealed_insert(struct catalog *c, const struct keys_label *lb,
+    const unsigned char blob[KEYS_SEALED_LEN], struct err *e);
+/* Calls fn for each key sealed to user, stopping at a non-zero return. */
+typedef int (*catalog_sealed_fn)(void *ctx, const struct keys_label *lb,
+    const unsigned char *blob);
+int catalog_sealed_each(struct catalog *c, const char *user,
+    catalog_sealed_fn fn, void *ctx, struct err *e);
+
+struct catalog_doc {
+	int64_t id;
+	int level;
+	uint32_t key_version;
+	char date[11]; /* the filter date: document date or filing day */
+	int64_t created;
+	char created_by[CATALOG_NAME_MAX + 1];
+	int64_t modified;
+	int version; /* current */
+	int deleted;
+	int64_t deleted_at;
+	char deleted_by[CATALOG_NAME_MAX + 1];
+	struct buf meta; /* sealed document metadata */
+};
+
+/* Inserts d (its meta may be empty for now) and sets d->id. */
+int catalog_doc_insert(struct catalog *c, struct catalog_doc *d,
+    struct err *e);
+/* Writes every column of d back. */
+int catalog_doc_update(struct catalog *c, const struct catalog_doc *d,
+    struct err *e);
+/* d->meta is reset and filled. */
+int catalog_doc_get(struct catalog *c, int64_t id, struct catalog_doc *d,
+    struct err *e);
+/* Deletes the document, its versions and terms. */
+int catalog_doc_delete(struct catalog *c, int64_t id, struct err *e);
+
+/* Keyed hashes of a document's metadata, for filters. */
+enum catalog_term_kind {
+	CATALOG_TERM_CATEGORY = 1,
+	CATALOG_TERM_TAG = 2,
+	CATALOG_TERM_NUMBER = 3,
+	CATALOG_TERM_TYPE = 4
+};
+
+struct catalog_term {
+	int kind;
+	unsigned char mac[CRYPTO_HASH_LEN];
+};
+
+/* Replaces document doc's terms with the n given. */
+int catalog_terms_set(struct catalog *c, int64_t doc,
+    const struct catalog_term *t, size_t n, struct err *e);
+
+struct catalog_version {
+	int64_t doc;
+	int version;
+	char object[STORE_NAME_LEN + 1];
+	uint64_t size;
+	int level;
+	uint32_t key_version;
+	unsigned char wrapped[KEYS_WRAPPED_LEN];
+	unsigned char content_mac[CRYPTO_HASH_LEN];
+	struct buf meta; /* sealed version metadata */
+	int64_t added;
+	char added_by[CATALOG_NAME_MAX + 1];
+};
+
+int catalog_version_insert(struct catalog *c, const struct catalog_version *v,
+    struct err *e);
+/* Rewrites level, key version, wrapped key, content mac and meta. */
+int catalog_version_update(struct catalog *c, const struct catalog_version *v,
+    struct err *e);
+int catalog_version_get(struct catalog *c, int64_t doc, int version,
+    struct catalog_version *v, struct err *e);
+/* Every version of doc (or of every document when doc is 0), in order. */
+typedef int (*catalog_version_fn)(void *ctx, const struct catalog_version *v);
+int catalog_versions_each(struct catalog *c, int64_t doc,
+    catalog_version_fn fn, void *ctx, struct err *e);
+
+/*
+ * Finds a version holding content with mac at (level, key version):
+ * DOSSIER_OK with *doc and *version set, or DOSSIER_ENOTFOUND.
+ */
+int catalog_find_content(struct catalog *c, int level, uint32_t key_version,
+    const unsigned char mac[CRYPTO_HASH_LEN], int64_t *doc, int *version,
+    struct err *e);
+
+/* Is object name referenced by some version?  1 yes, 0 no, <0 error. */
+int catalog_object_used(struct catalog *c, const char *name, struct err *e);
+
+/* A listing query: every set member narrows it. */
+struct catalog_query {
+	const int *levels; /* the levels to consider */
+	size_t nlevels;
+	int deleted;
+	const char *since, *until; /* YYYY-MM-DD or NULL */
+	/* For each term kind, any of these macs must be present. */
+	const struct catalog_term *terms;
+	size_t nterms;
+};
+
+/* The ids of matching documents, newest first, into ids/nids (malloc). */
+int catalog_doc_ids(struct catalog *c, const struct catalog_query *q,
+    int64_t **ids, size_t *nids, struct err *e);
+
+/* Records a purge: who, when, and the sealed reason. */
+int catalog_purge_record(struct catalog *c, int64_t doc, int64_t at,
+    const char *by, const struct buf *reason, struct err *e);
+
+/* PRAGMA integrity_check and foreign_key_check. */
+int catalog_check(struct catalog *c, struct err *e);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * docmeta.h: the metadata of a document and of a version, in memory and
+ * as the JSON text that vault.c seals before it reaches the catalog.
+ *
+ * All strings are owned (malloc) and freed by docmeta_release() /
+ * vermeta_release(); absent text is "" rather than NULL once decoded or
+ * set.  Functions return DOSSIER_OK, DOSSIER_ENOMEM, or (decode)
+ * DOSSIER_ECORRUPT.
+ */
+#ifndef DOSSIER_DOCMETA_H
+#define DOSSIER_DOCMETA_H
+
+#include <stddef.h>
+
+struct buf;
+
+struct docmeta_field {
+	char *key;
+	char *value;
+};
+
+struct docmeta {
+	char *title;
+	char *category;
+	char *number;
+	char *date; /* YYYY-MM-DD or "" */
+	char **tags; /* sorted, unique */
+	size_t ntags;
+	struct docmeta_field *fields; /* sorted by key, unique keys */
+	size_t nfields;
+	char *delete_reason;
+};
+
+struct vermeta {
+	char *filename;
+	char *type;
+	char *sha256;
+	char *note;
+};
+
+/* Sets every text to "". */
+int docmeta_init(struct docmeta *m);
+void docmeta_release(struct docmeta *m);
+/* Replaces *slot with a copy of s. */
+int docmeta_set(char **slot, const char *s);
+/* Adds a tag (no-op when present) / removes one (no-op when absent). */
+int docmeta_tag_add(struct docmeta *m, const char *tag);
+void docmeta_tag_remove(struct docmeta *m, const char *tag);
+/* Sets or replaces a field; removes one (no-op when absent). */
+int docmeta_field_set(struct docmeta *m, const char *key, const char *value);
+void docmeta_field_unset(struct docmeta *m, const char *key);
+
+int docmeta_encode(const struct docmeta *m, struct buf *out);
+int docmeta_decode(const char *json, size_t n, struct docmeta *m);
+
+int vermeta_init(struct vermeta *v);
+void vermeta_release(struct vermeta *v);
+int vermeta_encode(const struct vermeta *v, struct buf *out);
+int vermeta_decode(const char *json, size_t n, struct vermeta *v);
+
+#endif

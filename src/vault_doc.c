@@ -1,0 +1,657 @@
+/*
+ * vault_doc.c: operations that change documents: add, update, meta, rm,
+ * restore, purge.  Each runs in one catalog transaction; content objects
+ * are made durable before the transaction that names them commits.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "vault_int.h"
+
+#define READ_CHUNK (64 * 1024)
+
+void
+dossier_meta_edit_init(struct dossier_meta_edit *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->level = DOSSIER_LEVEL_UNSET;
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+/* Lower-case extension of a file name, at most 15 bytes, "" if none. */
+static void
+file_type(const char *name, char *out, size_t outsz)
+{
+	const char *dot = strrchr(name, '.');
+	size_t i;
+
+	out[0] = '\0';
+	if (dot == NULL || dot == name || dot[1] == '\0' ||
+	    strlen(dot + 1) >= outsz)
+		return;
+	for (i = 0; dot[1 + i] != '\0'; i++) {
+		unsigned char c = (unsigned char)dot[1 + i];
+
+		out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	out[i] = '\0';
+}
+
+/* Checks an edit before anything is touched. */
+int
+vault_check_edit(struct dossier *d, const struct dossier_meta_edit *e)
+{
+	size_t i;
+	int rc = DOSSIER_OK;
+
+	if (e == NULL)
+		return DOSSIER_OK;
+	if (e->title != NULL)
+		rc = vault_check_text(d, "title", e->title, VAULT_TEXT_MAX, 0);
+	if (rc == DOSSIER_OK && e->category != NULL)
+		rc = vault_check_text(d, "category", e->category,
+		    VAULT_TEXT_MAX, 1);
+	if (rc == DOSSIER_OK && e->number != NULL)
+		rc = vault_check_text(d, "number", e->number, VAULT_TEXT_MAX,
+		    1);
+	if (rc == DOSSIER_OK && e->date != NULL && e->date[0] != '\0')
+		rc = vault_check_date(d, e->date);
+	if (rc == DOSSIER_OK && e->level != DOSSIER_LEVEL_UNSET &&
+	    (e->level < 0 || e->level >= DOSSIER_NLEVELS))
+		rc = err_set(&d->err, DOSSIER_EUSAGE, "invalid level %d",
+		    e->level);
+	if (rc == DOSSIER_OK && e->ntags_add > VAULT_TAGS_MAX)
+		rc = err_set(&d->err, DOSSIER_EUSAGE, "more than %d tags",
+		    VAULT_TAGS_MAX);
+	for (i = 0; rc == DOSSIER_OK && i < e->ntags_add; i++)
+		rc = vault_check_text(d, "tag", e->tags_add[i], VAULT_TEXT_MAX,
+		    0);
+	if (rc == DOSSIER_OK && e->nfields > VAULT_FIELDS_MAX)
+		rc = err_set(&d->err, DOSSIER_EUSAGE, "more than %d fields",
+		    VAULT_FIELDS_MAX);
+	for (i = 0; rc == DOSSIER_OK && i < e->nfields; i++) {
+		rc = vault_check_text(d, "field name", e->fields[i].key,
+		    VAULT_KEY_MAX, 0);
+		if (rc == DOSSIER_OK && strchr(e->fields[i].key, '=') != NULL)
+			rc = err_set(&d->err, DOSSIER_EUSAGE,
+			    "field name '%s' contains '='", e->fields[i].key);
+		if (rc == DOSSIER_OK)
+			rc = vault_check_text(d, "field value",
+			    e->fields[i].value, VAULT_TEXT_MAX, 1);
+	}
+	return rc;
+}
+
+/* Applies the text parts of an edit to m. */
+int
+vault_apply_edit(struct dossier *d, const struct dossier_meta_edit *e,
+    struct docmeta *m)
+{
+	size_t i;
+	int rc = DOSSIER_OK;
+
+	if (e == NULL)
+		return DOSSIER_OK;
+	if (e->title != NULL)
+		rc = docmeta_set(&m->title, e->title);
+	if (rc == DOSSIER_OK && e->category != NULL)
+		rc = docmeta_set(&m->category, e->category);
+	if (rc == DOSSIER_OK && e->number != NULL)
+		rc = docmeta_set(&m->number, e->number);
+	if (rc == DOSSIER_OK && e->date != NULL)
+		rc = docmeta_set(&m->date, e->date);
+	for (i = 0; rc == DOSSIER_OK && i < e->ntags_remove; i++)
+		docmeta_tag_remove(m, e->tags_remove[i]);
+	for (i = 0; rc == DOSSIER_OK && i < e->ntags_add; i++)
+		rc = docmeta_tag_add(m, e->tags_add[i]);
+	for (i = 0; rc == DOSSIER_OK && i < e->nunset_fields; i++)
+		docmeta_field_unset(m, e->unset_fields[i]);
+	for (i = 0; rc == DOSSIER_OK && i < e->nfields; i++)
+		rc = docmeta_field_set(m, e->fields[i].key, e->fields[i].value);
+	if (rc == DOSSIER_OK && m->ntags > VAULT_TAGS_MAX)
+		rc = err_set(&d->err, DOSSIER_EUSAGE, "more than %d tags",
+		    VAULT_TAGS_MAX);
+	if (rc == DOSSIER_OK && m->nfields > VAULT_FIELDS_MAX)
+		rc = err_set(&d->err, DOSSIER_EUSAGE, "more than %d fields",
+		    VAULT_FIELDS_MAX);
+	if (rc == DOSSIER_ENOMEM)
+		rc = err_nomem(&d->err);
+	return rc;
+}
+
+/* The filter date column: the document's date, else the filing day. */
+void
+vault_filter_date(const struct docmeta *m, int64_t created, char out[11])
+{
+	time_t t = (time_t)created;
+	struct tm tm;
+
+	if (m->date[0] != '\0') {
+		snprintf(out, 11, "%s", m->date);
+		return;
+	}
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+		snprintf(out, 11, "1970-01-01");
+}
+
+/* What streaming a file into a new object produced. */
+struct stored {
+	char object[STORE_NAME_LEN + 1];
+	uint64_t size;
+	unsigned char sha256[CRYPTO_HASH_LEN];
+	unsigned char mac[CRYPTO_HASH_LEN];
+	unsigned char wrapped[KEYS_WRAPPED_LEN];
+};
+
+/*
+ * Streams the open file fd into a new object for (doc, version) under lk,
+ * hashing the plaintext as it goes.  On success the object is durable
+ * under s->object; dup_check decides before that whether to keep it.
+ */
+typedef int (*dup_check_fn)(struct dossier *d, const struct stored *s,
+    void *ctx);
+
+static int
+store_file(struct dossier *d, int fd, const char *path,
+    const struct vault_lk *lk, int64_t doc, int version, dup_check_fn check,
+    void *ctx, struct stored *s)
+{
+	struct store_binding b = { (uint64_t)doc, (uint32_t)version };
+	struct keys_dek_label lb = { (uint64_t)doc, (uint32_t)version,
+		lk->level, lk->version };
+	struct store_writer *w = NULL;
+	struct crypto_hash *sha = NULL, *mac = NULL;
+	unsigned char *dek = NULL, *chunk = NULL;
+	size_t got;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	dek = crypto_secure_alloc(CRYPTO_KEY_LEN);
+	chunk = malloc(READ_CHUNK);
+	if (dek == NULL || chunk == NULL) {
+		rc = err_nomem(&d->err);
+		goto out;
+	}
+	rc = crypto_random(dek, CRYPTO_KEY_LEN);
+	if (rc == DOSSIER_OK)
+		rc = crypto_hash_new(&sha, NULL, 0);
+	if (rc == DOSSIER_OK)
+		rc = crypto_hash_new(&mac, lk->key + LK_DEDUP, CRYPTO_KEY_LEN);
+	if (rc == DOSSIER_OK)
+		rc = keys_wrap_dek(d->vault_id, lk->key + LK_WRAP, &lb, dek,
+		    s->wrapped);
+	if (rc != DOSSIER_OK) {
+		err_set(&d->err, rc, "cannot set up encryption");
+		goto out;
+	}
+	rc = store_write_begin(d->store, dek, &b, &w, &d->err);
+	if (rc != DOSSIER_OK)
+		goto out;
+	do {
+		rc = fs_read_full(fd, chunk, READ_CHUNK, &got, path, &d->err);
+		if (rc != DOSSIER_OK)
+			goto out;
+		if (crypto_hash_update(sha, chunk, got) != DOSSIER_OK ||
+		    crypto_hash_update(mac, chunk, got) != DOSSIER_OK) {
+			rc = err_set(&d->err, DOSSIER_EINTERNAL,
+			    "cannot hash '%s'", path);
+			goto out;
+		}
+		rc = store_write(w, chunk, got, &d->err);
+		if (rc != DOSSIER_OK)
+			goto out;
+		s->size += got;
+	} while (got == READ_CHUNK);
+	if (crypto_hash_final(sha, s->sha256) != DOSSIER_OK ||
+	    crypto_hash_final(mac, s->mac) != DOSSIER_OK) {
+		rc = err_set(&d->err, DOSSIER_EINTERNAL, "cannot hash '%s'",
+		    path);
+		goto out;
+	}
+	if (check != NULL) {
+		rc = check(d, s, ctx);
+		if (rc != DOSSIER_OK)
+			goto out;
+	}
+	rc = store_write_finish(w, s->object, NULL, &d->err);
+	w = NULL;
+out:
+	store_write_abort(w);
+	crypto_hash_free(sha);
+	crypto_hash_free(mac);
+	crypto_secure_free(dek, CRYPTO_KEY_LEN);
+	if (chunk != NULL) {
+		mem_wipe(chunk, READ_CHUNK);
+		free(chunk);
+	}
+	return rc;
+}
+
+/* Inserts the version row for a stored object. */
+static int
+insert_version(struct dossier *d, const struct vault_lk *lk, int64_t doc,
+    int version, const struct stored *s, const char *filename,
+    const char *type, const char *note)
+{
+	struct catalog_version v;
+	struct vermeta vm;
+	char hex[2 * CRYPTO_HASH_LEN + 1];
+	int rc;
+
+	memset(&v, 0, sizeof(v));
+	rc = vermeta_init(&vm);
+	if (rc != DOSSIER_OK)
+		return err_nomem(&d->err);
+	hex_encode(s->sha256, sizeof(s->sha256), hex);
+	if (docmeta_set(&vm.filename, filename) != 0 ||
+	    docmeta_set(&vm.type, type) != 0 ||
+	    docmeta_set(&vm.sha256, hex) != 0 ||
+	    docmeta_set(&vm.note, note != NULL ? note : "") != 0) {
+		rc = err_nomem(&d->err);
+		goto out;
+	}
+	v.doc = doc;
+	v.version = version;
+	memcpy(v.object, s->object, sizeof(v.object));
+	v.size = s->size;
+	v.level = lk->level;
+	v.key_version = lk->version;
+	memcpy(v.wrapped, s->wrapped, sizeof(v.wrapped));
+	memcpy(v.content_mac, s->mac, sizeof(v.content_mac));
+	v.added = vault_now();
+	snprintf(v.added_by, sizeof(v.added_by), "%s", d->user.name);
+	rc = vault_seal_vermeta(d, lk, doc, version, &vm, &v.meta);
+	if (rc == DOSSIER_OK)
+		rc = catalog_version_insert(d->cat, &v, &d->err);
+out:
+	vermeta_release(&vm);
+	buf_release(&v.meta);
+	return rc;
+}
+
+/* Opens a file to file: a regular file, readable. */
+static int
+open_input(struct dossier *d, const char *path, int *fd)
+{
+	struct stat st;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (*fd < 0)
+		return err_set(&d->err, errno == ENOENT ? DOSSIER_ENOTFOUND :
+		    DOSSIER_EIO, "cannot read '%s': %s", path, strerror(errno));
+	if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(*fd);
+		*fd = -1;
+		if (S_ISDIR(st.st_mode))
+			return err_set(&d->err, DOSSIER_EUSAGE,
+			    "'%s' is a directory (use -r to file its "
+			    "contents)", path);
+		return err_set(&d->err, DOSSIER_EBADINPUT,
+		    "cannot file '%s': not a regular file", path);
+	}
+	return DOSSIER_OK;
+}
+
+struct add_dup {
+	const char *path;
+	unsigned flags;
+	const struct vault_lk *lk;
+	int64_t dup_doc;
+	int dup_version;
+};
+
+static int
+add_dup_check(struct dossier *d, const struct stored *s, void *ctx)
+{
+	struct add_dup *a = ctx;
+	struct err ignored;
+	int rc;
+
+	rc = catalog_find_content(d->cat, a->lk->level, a->lk->version, s->mac,
+	    &a->dup_doc, &a->dup_version, &ignored);
+	if (rc == DOSSIER_ENOTFOUND) {
+		a->dup_doc = 0;
+		return DOSSIER_OK;
+	}
+	if (rc != DOSSIER_OK)
+		return err_set(&d->err, rc, "%s", ignored.msg);
+	if (a->flags & DOSSIER_ADD_ALLOW_DUPLICATE)
+		return DOSSIER_OK;
+	return err_set(&d->err, DOSSIER_ECONFLICT,
+	    "'%s' is a duplicate of document %lld (version %d): use "
+	    "--allow-duplicate to file it again", a->path,
+	    (long long)a->dup_doc, a->dup_version);
+}
+
+/* Files one regular file as a new document, in one transaction. */
+static int
+add_file(struct dossier *d, const char *path,
+    const struct dossier_meta_edit *e, unsigned flags, struct dossier_added *r)
+{
+	struct catalog_doc row;
+	struct docmeta m;
+	struct stored s;
+	struct add_dup dup = { path, flags, NULL, 0, 0 };
+	char type[16], title[256];
+	const char *fname = base_name(path);
+	int fd = -1, rc, level, locked = 0, in_tx = 0, stored = 0;
+
+	memset(&row, 0, sizeof(row));
+	rc = docmeta_init(&m);
+	if (rc != DOSSIER_OK)
+		return err_nomem(&d->err);
+	level = e != NULL && e->level != DOSSIER_LEVEL_UNSET ? e->level :
+	    DOSSIER_LEVEL_INTERNAL;
+	dup.lk = vault_lk_current(d, level);
+	if (dup.lk == NULL) {
+		rc = err_set(&d->err, DOSSIER_EDENIED,
+		    "cannot file at level %s: user '%s' is not cleared for it",
+		    dossier_level_name(level, 0), d->user.name);
+		goto out;
+	}
+	rc = open_input(d, path, &fd);
+	if (rc != DOSSIER_OK)
+		goto out;
+	file_type(fname, type, sizeof(type));
+	snprintf(title, sizeof(title), "%.*s",
+	    (int)(type[0] != '\0' ? strlen(fname) - strlen(type) - 1 :
+	    strlen(fname)), fname);
+	rc = docmeta_set(&m.title, title);
+	if (rc == DOSSIER_OK)
+		rc = vault_apply_edit(d, e, &m);
+	if (rc == DOSSIER_OK)
+		rc = vault_check_text(d, "file name", fname, VAULT_TEXT_MAX, 0);
+	if (rc != DOSSIER_OK)
+		goto out;
+	rc = vault_lock_shared(d);
+	if (rc != DOSSIER_OK)
+		goto out;
+	locked = 1;
+	rc = catalog_begin(d->cat, &d->err);
+	if (rc != DOSSIER_OK)
+		goto out;
+	in_tx = 1;
+	row.created = row.modified = vault_now();
+	row.version = 1;
+	row.level = level;
+	row.key_version = dup.lk->version;
+	snprintf(row.created_by, sizeof(row.created_by), "%s", d->user.name);
+	vault_filter_date(&m, row.created, row.date);
+	rc = catalog_doc_insert(d->cat, &row, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = store_file(d, fd, path, dup.lk, row.id, 1, add_dup_check,
+		    &dup, &s);
+	if (rc != DOSSIER_OK)
+		goto out;
+	stored = 1;
+	rc = insert_version(d, dup.lk, row.id, 1, &s, fname, type, NULL);
+	if (rc == DOSSIER_OK)
+		rc = vault_save_doc(d, &row, dup.lk, &m, type);
+	if (rc == DOSSIER_OK)
+		rc = catalog_commit(d->cat, &d->err);
+	in_tx = 0;
+	if (rc == DOSSIER_OK) {
+		r->id = row.id;
+		r->duplicate_of = dup.dup_doc;
+		r->duplicate_version = dup.dup_version;
+	}
+out:
+	if (in_tx)
+		catalog_rollback(d->cat);
+	if (rc != DOSSIER_OK && stored) {
+		struct err ignored;
+
+		store_remove(d->store, s.object, &ignored);
+	}
+	if (locked)
+		vault_unlock_files(d);
+	if (fd >= 0)
+		close(fd);
+	docmeta_release(&m);
+	buf_release(&row.meta);
+	return rc;
+}
+
+static void
+report(struct dossier *d, const char *path, int rc,
+    const struct dossier_added *ok, dossier_added_fn cb, void *ctx)
+{
+	struct dossier_added r;
+	const struct dossier_doc *doc = NULL;
+
+	if (cb == NULL)
+		return;
+	memset(&r, 0, sizeof(r));
+	if (ok != NULL)
+		r = *ok;
+	r.path = path;
+	r.rc = rc;
+	if (rc != DOSSIER_OK) {
+		r.errmsg = dossier_errmsg(d);
+	} else if (dossier_show(d, r.id, &doc) == DOSSIER_OK) {
+		r.doc = doc;
+	}
+	cb(ctx, &r);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Files every regular file under dir, in name order, depth first. */
+static int
+add_tree(struct dossier *d, const char *dir, const struct dossier_meta_edit *e,
+    unsigned flags, dossier_added_fn cb, void *ctx, int depth)
+{
+	struct dossier_added r;
+	struct dirent *de;
+	struct stat st;
+	char **names = NULL, **nn, path[PATH_MAX];
+	size_t n = 0, i;
+	DIR *dd;
+	int rc, first = DOSSIER_OK;
+
+	if (depth > 64)
+		return err_set(&d->err, DOSSIER_EUSAGE,
+		    "'%s': directories nested too deep", dir);
+	dd = opendir(dir);
+	if (dd == NULL) {
+		rc = err_set(&d->err, DOSSIER_EIO, "cannot read '%s': %s", dir,
+		    strerror(errno));
+		report(d, dir, rc, NULL, cb, ctx);
+		return rc;
+	}
+	while ((de = readdir(dd)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue; /* hidden files and . and .. */
+		nn = realloc(names, (n + 1) * sizeof(*names));
+		if (nn == NULL || (nn[n] = strdup(de->d_name)) == NULL) {
+			names = nn != NULL ? nn : names;
+			closedir(dd);
+			rc = err_nomem(&d->err);
+			goto out;
+		}
+		names = nn;
+		n++;
+	}
+	closedir(dd);
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (i = 0; i < n; i++) {
+		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >=
+		    (int)sizeof(path)) {
+			rc = err_set(&d->err, DOSSIER_EUSAGE,
+			    "path too long: '%s/%s'", dir, names[i]);
+			report(d, names[i], rc, NULL, cb, ctx);
+		} else if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc = add_tree(d, path, e, flags, cb, ctx, depth + 1);
+		} else if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+			continue; /* links could lead anywhere: not followed */
+		} else {
+			memset(&r, 0, sizeof(r));
+			rc = add_file(d, path, e, flags, &r);
+			report(d, path, rc, &r, cb, ctx);
+		}
+		if (rc != DOSSIER_OK && first == DOSSIER_OK)
+			first = rc;
+	}
+	rc = first;
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+int
+dossier_add(struct dossier *d, const char *path,
+    const struct dossier_meta_edit *e, unsigned flags, dossier_added_fn cb,
+    void *ctx)
+{
+	struct dossier_added r;
+	struct stat st;
+	int rc;
+
+	rc = vault_need_unlocked(d);
+	if (rc == DOSSIER_OK)
+		rc = vault_check_edit(d, e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	if ((flags & DOSSIER_ADD_RECURSIVE) && stat(path, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		return add_tree(d, path, e, flags, cb, ctx, 0);
+	memset(&r, 0, sizeof(r));
+	rc = add_file(d, path, e, flags, &r);
+	report(d, path, rc, &r, cb, ctx);
+	return rc;
+}
+
+/* Reads document id for change, in the open transaction. */
+static int
+load_doc(struct dossier *d, int64_t id, struct catalog_doc *row,
+    struct docmeta *m)
+{
+	int rc;
+
+	rc = catalog_doc_get(d->cat, id, row, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = vault_open_docmeta(d, row, m);
+	return rc;
+}
+
+static int
+same_content(struct dossier *d, const struct stored *s, void *ctx)
+{
+	const struct catalog_version *cur = ctx;
+
+	/* The mac was zeroed by the caller when keys differ. */
+	if (crypto_equal(cur->content_mac, s->mac, sizeof(s->mac)))
+		return err_set(&d->err, DOSSIER_ECONFLICT,
+		    "document %lld: the new content is the same as version %d",
+		    (long long)cur->doc, cur->version);
+	return DOSSIER_OK;
+}
+
+int
+dossier_update(struct dossier *d, int64_t id, const char *path,
+    const char *note, int *version)
+{
+	struct catalog_doc row;
+	struct catalog_version cur;
+	struct docmeta m;
+	struct stored s;
+	const struct vault_lk *lk;
+	char type[16];
+	const char *fname = base_name(path);
+	int fd = -1, rc, locked = 0, in_tx = 0, stored = 0, have_meta = 0;
+
+	memset(&row, 0, sizeof(row));
+	memset(&cur, 0, sizeof(cur));
+	rc = vault_need_unlocked(d);
+	if (rc == DOSSIER_OK && note != NULL)
+		rc = vault_check_text(d, "note", note, VAULT_NOTE_MAX, 1);
+	if (rc == DOSSIER_OK)
+		rc = open_input(d, path, &fd);
+	if (rc == DOSSIER_OK)
+		rc = vault_check_text(d, "file name", fname, VAULT_TEXT_MAX, 0);
+	if (rc == DOSSIER_OK)
+		rc = vault_lock_shared(d);
+	if (rc != DOSSIER_OK)
+		goto out;
+	locked = 1;
+	rc = catalog_begin(d->cat, &d->err);
+	if (rc != DOSSIER_OK)
+		goto out;
+	in_tx = 1;
+	rc = load_doc(d, id, &row, &m);
+	if (rc != DOSSIER_OK)
+		goto out;
+	have_meta = 1;
+	if (row.deleted) {
+		rc = err_set(&d->err, DOSSIER_ECONFLICT,
+		    "document %lld is in the trash: restore it first",
+		    (long long)id);
+		goto out;
+	}
+	lk = vault_lk_current(d, row.level);
+	if (lk == NULL) {
+		rc = vault_lk_need(d, row.level, row.key_version, id, &lk);
+		goto out;
+	}
+	rc = catalog_version_get(d->cat, id, row.version, &cur, &d->err);
+	if (rc == DOSSIER_OK && (cur.level != lk->level ||
+	    cur.key_version != lk->version))
+		memset(cur.content_mac, 0, sizeof(cur.content_mac));
+	if (rc == DOSSIER_OK)
+		rc = store_file(d, fd, path, lk, id, row.version + 1,
+		    same_content, &cur, &s);
+	if (rc != DOSSIER_OK)
+		goto out;
+	stored = 1;
+	file_type(fname, type, sizeof(type));
+	rc = insert_version(d, lk, id, row.version + 1, &s, fname, type, note);
+	if (rc != DOSSIER_OK)
+		goto out;
+	row.version++;
+	row.modified = vault_now();
+	rc = vault_save_doc(d, &row, lk, &m, type);
+	if (rc == DOSSIER_OK)
+		rc = catalog_commit(d->cat, &d->err);
+	in_tx = 0;
+	if (rc == DOSSIER_OK && version != NULL)
+		*version = row.version;
+out:
+	if (in_tx)
+		catalog_rollback(d->cat);
+	if (rc != DOSSIER_OK && stored) {
+		struct err ignored;
+
+		store_remove(d->store, s.object, &ignored);
+	}
+	if (locked)
+		vault_unlock_files(d);
+	if (fd >= 0)
+		close(fd);
+	if (have_meta)
+		docmeta_release(&m);
+	buf_release(&row.meta);
+	buf_release(&cur.meta);
+	return rc;
+}

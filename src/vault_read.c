@@ -1,0 +1,467 @@
+/* vault_read.c: show, list, history, get. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "vault_int.h"
+
+void
+dossier_filter_init(struct dossier_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->level = DOSSIER_LEVEL_UNSET;
+}
+
+void
+vault_view_release(struct vault_view *v)
+{
+	docmeta_release(&v->meta);
+	vermeta_release(&v->ver);
+	free(v->tags);
+	free(v->fields);
+	v->tags = NULL;
+	v->fields = NULL;
+}
+
+static int
+view_version(struct dossier *d, struct vault_view *v,
+    const struct catalog_version *row)
+{
+	int rc;
+
+	vermeta_release(&v->ver);
+	rc = vault_open_vermeta(d, row, &v->ver);
+	if (rc != DOSSIER_OK)
+		return rc;
+	snprintf(v->added_by, sizeof(v->added_by), "%s", row->added_by);
+	v->version.version = row->version;
+	v->version.size = row->size;
+	v->version.sha256 = v->ver.sha256;
+	v->version.filename = v->ver.filename;
+	v->version.type = v->ver.type;
+	v->version.added = row->added;
+	v->version.added_by = v->added_by;
+	v->version.note = v->ver.note;
+	return DOSSIER_OK;
+}
+
+int
+vault_view_doc(struct dossier *d, struct vault_view *v,
+    const struct catalog_doc *row)
+{
+	struct catalog_version cur;
+	struct dossier_doc *doc = &v->doc;
+	size_t i;
+	int rc;
+
+	vault_view_release(v);
+	memset(&cur, 0, sizeof(cur));
+	rc = vault_open_docmeta(d, row, &v->meta);
+	if (rc == DOSSIER_OK)
+		rc = catalog_version_get(d->cat, row->id, row->version, &cur,
+		    &d->err);
+	if (rc == DOSSIER_ENOTFOUND)
+		rc = err_set(&d->err, DOSSIER_ECORRUPT,
+		    "document %lld: its current version %d is missing",
+		    (long long)row->id, row->version);
+	if (rc == DOSSIER_OK)
+		rc = view_version(d, v, &cur);
+	buf_release(&cur.meta);
+	if (rc != DOSSIER_OK)
+		return rc;
+	v->tags = calloc(v->meta.ntags + 1, sizeof(*v->tags));
+	v->fields = calloc(v->meta.nfields + 1, sizeof(*v->fields));
+	if (v->tags == NULL || v->fields == NULL)
+		return err_nomem(&d->err);
+	for (i = 0; i < v->meta.ntags; i++)
+		v->tags[i] = v->meta.tags[i];
+	for (i = 0; i < v->meta.nfields; i++) {
+		v->fields[i].key = v->meta.fields[i].key;
+		v->fields[i].value = v->meta.fields[i].value;
+	}
+	snprintf(v->created_by, sizeof(v->created_by), "%s", row->created_by);
+	snprintf(v->deleted_by, sizeof(v->deleted_by), "%s", row->deleted_by);
+	memset(doc, 0, sizeof(*doc));
+	doc->id = row->id;
+	doc->title = v->meta.title;
+	doc->category = v->meta.category;
+	doc->number = v->meta.number;
+	doc->date = v->meta.date;
+	doc->level = row->level;
+	doc->tags = v->tags;
+	doc->ntags = v->meta.ntags;
+	doc->fields = v->fields;
+	doc->nfields = v->meta.nfields;
+	doc->filename = v->ver.filename;
+	doc->type = v->ver.type;
+	doc->size = v->version.size;
+	doc->version = row->version;
+	doc->sha256 = v->ver.sha256;
+	doc->created = row->created;
+	doc->created_by = v->created_by;
+	doc->modified = row->modified;
+	doc->deleted = row->deleted;
+	doc->deleted_at = row->deleted ? row->deleted_at : 0;
+	doc->deleted_by = row->deleted ? v->deleted_by : "";
+	doc->delete_reason = row->deleted ? v->meta.delete_reason : "";
+	return DOSSIER_OK;
+}
+
+/*
+ * Loads document id for reading.  A document whose level key the user
+ * does not hold is reported as not found: its existence is not revealed.
+ */
+static int
+read_doc(struct dossier *d, int64_t id, struct catalog_doc *row)
+{
+	int rc;
+
+	if (id <= 0)
+		return err_set(&d->err, DOSSIER_ENOTFOUND, "no document %lld",
+		    (long long)id);
+	rc = catalog_doc_get(d->cat, id, row, &d->err);
+	if (rc == DOSSIER_OK && vault_lk(d, row->level, row->key_version) ==
+	    NULL)
+		rc = err_set(&d->err, DOSSIER_ENOTFOUND, "no document %lld",
+		    (long long)id);
+	return rc;
+}
+
+int
+dossier_show(struct dossier *d, int64_t id, const struct dossier_doc **doc)
+{
+	struct catalog_doc row;
+	int rc;
+
+	memset(&row, 0, sizeof(row));
+	*doc = NULL;
+	rc = vault_need_unlocked(d);
+	if (rc == DOSSIER_OK)
+		rc = read_doc(d, id, &row);
+	if (rc == DOSSIER_OK)
+		rc = vault_view_doc(d, &d->view, &row);
+	if (rc == DOSSIER_OK)
+		*doc = &d->view.doc;
+	buf_release(&row.meta);
+	return rc;
+}
+
+/* Adds the keyed hashes of value under every key of the listed levels. */
+static int
+add_terms(struct dossier *d, int kind, const char *value, const int *levels,
+    size_t nlevels, struct catalog_term **t, size_t *n)
+{
+	struct catalog_term *nt;
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < d->nlks; i++) {
+		for (j = 0; j < nlevels && levels[j] != d->lks[i].level; j++)
+			;
+		if (j == nlevels)
+			continue;
+		nt = realloc(*t, (*n + 1) * sizeof(**t));
+		if (nt == NULL)
+			return err_nomem(&d->err);
+		*t = nt;
+		rc = vault_term(&d->lks[i], kind, value, &nt[*n]);
+		if (rc != DOSSIER_OK)
+			return err_set(&d->err, rc, "cannot hash a filter");
+		(*n)++;
+	}
+	return DOSSIER_OK;
+}
+
+int
+dossier_list(struct dossier *d, const struct dossier_filter *f,
+    struct dossier_iter **itp)
+{
+	struct dossier_filter none;
+	struct catalog_query q;
+	struct catalog_term *terms = NULL;
+	struct dossier_iter *it = NULL;
+	int levels[DOSSIER_NLEVELS];
+	size_t nlevels = 0, nterms = 0;
+	int rc, l;
+
+	*itp = NULL;
+	rc = vault_need_unlocked(d);
+	if (rc != DOSSIER_OK)
+		return rc;
+	if (f == NULL) {
+		dossier_filter_init(&none);
+		f = &none;
+	}
+	if (f->since != NULL)
+		rc = vault_check_date(d, f->since);
+	if (rc == DOSSIER_OK && f->until != NULL)
+		rc = vault_check_date(d, f->until);
+	if (rc == DOSSIER_OK && f->limit < 0)
+		rc = err_set(&d->err, DOSSIER_EUSAGE, "negative limit");
+	if (rc != DOSSIER_OK)
+		return rc;
+	/* Only levels whose key the user holds: the rest stay invisible. */
+	for (l = 0; l < DOSSIER_NLEVELS; l++)
+		if ((f->level == DOSSIER_LEVEL_UNSET || f->level == l) &&
+		    vault_lk_current(d, l) != NULL)
+			levels[nlevels++] = l;
+	if (f->category != NULL)
+		rc = add_terms(d, CATALOG_TERM_CATEGORY, f->category, levels,
+		    nlevels, &terms, &nterms);
+	if (rc == DOSSIER_OK && f->tag != NULL)
+		rc = add_terms(d, CATALOG_TERM_TAG, f->tag, levels, nlevels,
+		    &terms, &nterms);
+	if (rc != DOSSIER_OK)
+		goto out;
+	it = calloc(1, sizeof(*it));
+	if (it == NULL) {
+		rc = err_nomem(&d->err);
+		goto out;
+	}
+	it->d = d;
+	it->limit = f->limit;
+	memset(&q, 0, sizeof(q));
+	q.levels = levels;
+	q.nlevels = nlevels;
+	q.deleted = f->deleted;
+	q.since = f->since;
+	q.until = f->until;
+	q.terms = terms;
+	q.nterms = nterms;
+	rc = catalog_doc_ids(d->cat, &q, &it->ids, &it->nids, &d->err);
+	if (rc == DOSSIER_OK && (f->category != NULL || f->tag != NULL) &&
+	    nterms == 0)
+		it->nids = 0;
+out:
+	free(terms);
+	if (rc != DOSSIER_OK) {
+		dossier_iter_free(it);
+		return rc;
+	}
+	*itp = it;
+	return DOSSIER_OK;
+}
+
+int
+dossier_history(struct dossier *d, int64_t id, struct dossier_iter **itp)
+{
+	struct catalog_doc row;
+	struct dossier_iter *it;
+	int rc;
+
+	*itp = NULL;
+	memset(&row, 0, sizeof(row));
+	rc = vault_need_unlocked(d);
+	if (rc == DOSSIER_OK)
+		rc = read_doc(d, id, &row);
+	buf_release(&row.meta);
+	if (rc != DOSSIER_OK)
+		return rc;
+	it = calloc(1, sizeof(*it));
+	if (it == NULL)
+		return err_nomem(&d->err);
+	it->d = d;
+	it->doc = id;
+	it->last = row.version;
+	*itp = it;
+	return DOSSIER_OK;
+}
+
+int
+dossier_iter_next(struct dossier_iter *it, const struct dossier_doc **doc,
+    const struct dossier_version **ver)
+{
+	struct catalog_doc row;
+	struct catalog_version v;
+	struct dossier *d = it->d;
+	int rc;
+
+	memset(&row, 0, sizeof(row));
+	memset(&v, 0, sizeof(v));
+	if (it->doc != 0) {
+		if (it->version >= it->last)
+			return DOSSIER_DONE;
+		it->version++;
+		rc = catalog_version_get(d->cat, it->doc, it->version, &v,
+		    &d->err);
+		if (rc == DOSSIER_OK)
+			rc = view_version(d, &it->view, &v);
+		buf_release(&v.meta);
+		if (rc == DOSSIER_OK && ver != NULL)
+			*ver = &it->view.version;
+		return rc;
+	}
+	for (;;) {
+		if (it->pos >= it->nids ||
+		    (it->limit > 0 && (int64_t)it->pos >= it->limit))
+			return DOSSIER_DONE;
+		rc = catalog_doc_get(d->cat, it->ids[it->pos++], &row, &d->err);
+		if (rc == DOSSIER_ENOTFOUND)
+			continue; /* purged since the listing began */
+		if (rc == DOSSIER_OK)
+			rc = vault_view_doc(d, &it->view, &row);
+		buf_release(&row.meta);
+		if (rc == DOSSIER_OK && doc != NULL)
+			*doc = &it->view.doc;
+		return rc;
+	}
+}
+
+int64_t
+dossier_iter_total(const struct dossier_iter *it)
+{
+	return it != NULL ? (int64_t)it->nids : 0;
+}
+
+void
+dossier_iter_free(struct dossier_iter *it)
+{
+	if (it == NULL)
+		return;
+	vault_view_release(&it->view);
+	free(it->ids);
+	free(it);
+}
+
+int
+vault_open_dek(struct dossier *d, const struct catalog_version *v,
+    unsigned char *dek)
+{
+	struct keys_dek_label lb = { (uint64_t)v->doc, (uint32_t)v->version,
+		v->level, v->key_version };
+	const struct vault_lk *lk;
+	int rc;
+
+	rc = vault_lk_need(d, v->level, v->key_version, v->doc, &lk);
+	if (rc != DOSSIER_OK)
+		return rc;
+	rc = keys_unwrap_dek(d->vault_id, lk->key + LK_WRAP, &lb, v->wrapped,
+	    dek);
+	if (rc == DOSSIER_ECORRUPT)
+		return err_set(&d->err, rc,
+		    "document %lld version %d: its key is damaged or was moved",
+		    (long long)v->doc, v->version);
+	if (rc != DOSSIER_OK)
+		return err_set(&d->err, rc, "cannot unwrap a data key");
+	return DOSSIER_OK;
+}
+
+struct fd_sink {
+	struct dossier *d;
+	int fd;
+	const char *name;
+};
+
+static int
+fd_sink(void *ctx, const void *p, size_t n)
+{
+	struct fd_sink *s = ctx;
+
+	return fs_write_all(s->fd, p, n, s->name, &s->d->err);
+}
+
+/* Decrypts version (0: current) of document id into fd. */
+static int
+get_into(struct dossier *d, int64_t id, int version, int fd, const char *name)
+{
+	struct catalog_doc row;
+	struct catalog_version v;
+	struct fd_sink sink = { d, fd, name };
+	struct store_binding b;
+	struct err se;
+	unsigned char *dek = NULL;
+	int rc;
+
+	memset(&row, 0, sizeof(row));
+	memset(&v, 0, sizeof(v));
+	rc = vault_need_unlocked(d);
+	if (rc == DOSSIER_OK)
+		rc = read_doc(d, id, &row);
+	if (rc != DOSSIER_OK)
+		goto out;
+	if (version < 0 || version > row.version) {
+		rc = err_set(&d->err, DOSSIER_ENOTFOUND,
+		    "document %lld has no version %d (latest: %d)",
+		    (long long)id, version, row.version);
+		goto out;
+	}
+	rc = catalog_version_get(d->cat, id, version == 0 ? row.version :
+	    version, &v, &d->err);
+	if (rc == DOSSIER_ENOTFOUND)
+		rc = err_set(&d->err, DOSSIER_ECORRUPT,
+		    "document %lld: version %d is missing from the catalog",
+		    (long long)id, version);
+	if (rc != DOSSIER_OK)
+		goto out;
+	dek = crypto_secure_alloc(CRYPTO_KEY_LEN);
+	if (dek == NULL) {
+		rc = err_nomem(&d->err);
+		goto out;
+	}
+	rc = vault_open_dek(d, &v, dek);
+	if (rc != DOSSIER_OK)
+		goto out;
+	b.doc = (uint64_t)v.doc;
+	b.version = (uint32_t)v.version;
+	err_clear(&se);
+	rc = store_read(d->store, v.object, dek, &b, v.size, fd_sink, &sink,
+	    &se);
+	if (rc == DOSSIER_ECORRUPT)
+		rc = err_set(&d->err, rc, "document %lld version %d is damaged: "
+		    "%s", (long long)v.doc, v.version, se.msg);
+	else if (rc != DOSSIER_OK && se.code != DOSSIER_OK)
+		rc = err_set(&d->err, rc, "%s", se.msg);
+out:
+	crypto_secure_free(dek, CRYPTO_KEY_LEN);
+	buf_release(&row.meta);
+	buf_release(&v.meta);
+	return rc;
+}
+
+int
+dossier_get_fd(struct dossier *d, int64_t id, int version, int fd)
+{
+	return get_into(d, id, version, fd, "output");
+}
+
+int
+dossier_get_file(struct dossier *d, int64_t id, int version, const char *path)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) == 0)
+		return err_set(&d->err, DOSSIER_ECONFLICT,
+		    "'%s' exists: not overwriting it", path);
+	if (snprintf(dir, sizeof(dir), "%.*s",
+	    slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path),
+	    slash == NULL ? "." : path) >= (int)sizeof(dir))
+		return err_set(&d->err, DOSSIER_EUSAGE, "path too long: '%s'",
+		    path);
+	rc = fs_mktemp(dir, ".dossier-get-", tmp, sizeof(tmp), &fd, &d->err);
+	if (rc != DOSSIER_OK)
+		return rc;
+	rc = get_into(d, id, version, fd, path);
+	if (rc == DOSSIER_OK && fsync(fd) != 0)
+		rc = err_set(&d->err, DOSSIER_EIO, "cannot write '%s': %s",
+		    path, strerror(errno));
+	if (close(fd) != 0 && rc == DOSSIER_OK)
+		rc = err_set(&d->err, DOSSIER_EIO, "cannot write '%s': %s",
+		    path, strerror(errno));
+	/* link() refuses to replace a file that appeared meanwhile. */
+	if (rc == DOSSIER_OK && link(tmp, path) != 0)
+		rc = err_set(&d->err, errno == EEXIST ? DOSSIER_ECONFLICT :
+		    DOSSIER_EIO, "cannot create '%s': %s", path,
+		    strerror(errno));
+	unlink(tmp);
+	if (rc == DOSSIER_OK)
+		rc = fs_sync_dir(dir, &d->err);
+	return rc;
+}

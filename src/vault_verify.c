@@ -1,0 +1,275 @@
+/*
+ * vault_verify.c: integrity check of the whole vault, and collection of
+ * the garbage a crash can leave (objects no row names, temporary files).
+ *
+ * Without keys: the catalog's own checks, and every object's bytes
+ * against its name (the SHA-256 of its ciphertext).  With keys: every
+ * sealed metadata blob and wrapped key the user can open.  With
+ * DOSSIER_VERIFY_READ_DATA: every version decrypted and compared with the
+ * SHA-256 and size recorded when it was filed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vault_int.h"
+
+struct verify {
+	struct dossier *d;
+	unsigned flags;
+	dossier_problem_fn cb;
+	void *ctx;
+	size_t fatal;
+	int collect; /* holding the exclusive lock: garbage may go */
+	int64_t last_doc;
+	int last_doc_readable;
+};
+
+static void
+problem(struct verify *v, const char *what, int64_t id, int version,
+    int fatal, const char *detail)
+{
+	struct dossier_problem p = { what, id, version, detail, fatal };
+
+	if (fatal)
+		v->fatal++;
+	if (v->cb != NULL)
+		v->cb(v->ctx, &p);
+}
+
+struct hash_sink {
+	struct crypto_hash *h;
+	uint64_t n;
+};
+
+static int
+hash_sink(void *ctx, const void *p, size_t n)
+{
+	struct hash_sink *s = ctx;
+
+	s->n += n;
+	return crypto_hash_update(s->h, p, n);
+}
+
+/* Decrypts version cv and compares it with what was recorded. */
+static void
+read_data(struct verify *v, const struct catalog_version *cv,
+    const struct vermeta *vm)
+{
+	struct dossier *d = v->d;
+	struct store_binding b = { (uint64_t)cv->doc, (uint32_t)cv->version };
+	struct hash_sink hs = { NULL, 0 };
+	unsigned char *dek, digest[CRYPTO_HASH_LEN];
+	char hex[2 * CRYPTO_HASH_LEN + 1];
+	struct err se;
+	int rc;
+
+	dek = crypto_secure_alloc(CRYPTO_KEY_LEN);
+	if (dek == NULL) {
+		problem(v, "document", cv->doc, cv->version, 1, "out of memory");
+		return;
+	}
+	rc = vault_open_dek(d, cv, dek);
+	if (rc == DOSSIER_OK)
+		rc = crypto_hash_new(&hs.h, NULL, 0);
+	if (rc != DOSSIER_OK) {
+		problem(v, "document", cv->doc, cv->version, 1,
+		    dossier_errmsg(d));
+		goto out;
+	}
+	err_clear(&se);
+	rc = store_read(d->store, cv->object, dek, &b, cv->size, hash_sink, &hs,
+	    &se);
+	if (rc != DOSSIER_OK) {
+		problem(v, "object", cv->doc, cv->version, 1,
+		    se.msg[0] != '\0' ? se.msg : "cannot read content");
+		goto out;
+	}
+	if (crypto_hash_final(hs.h, digest) != DOSSIER_OK) {
+		problem(v, "document", cv->doc, cv->version, 1, "cannot hash");
+		goto out;
+	}
+	hex_encode(digest, sizeof(digest), hex);
+	if (hs.n != cv->size || strcmp(hex, vm->sha256) != 0)
+		problem(v, "object", cv->doc, cv->version, 1,
+		    "content does not match the SHA-256 and size recorded at "
+		    "filing");
+out:
+	crypto_hash_free(hs.h);
+	crypto_secure_free(dek, CRYPTO_KEY_LEN);
+}
+
+/* Checks a document's own row once, when its first version comes by. */
+static void
+check_doc(struct verify *v, int64_t id)
+{
+	struct dossier *d = v->d;
+	struct catalog_doc row;
+	struct docmeta m;
+
+	v->last_doc = id;
+	v->last_doc_readable = 0;
+	memset(&row, 0, sizeof(row));
+	if (catalog_doc_get(d->cat, id, &row, &d->err) != DOSSIER_OK) {
+		problem(v, "document", id, 0, 1, dossier_errmsg(d));
+		goto out;
+	}
+	/* Documents above the user's clearance are not looked into. */
+	if (vault_lk(d, row.level, row.key_version) == NULL)
+		goto out;
+	if (vault_open_docmeta(d, &row, &m) != DOSSIER_OK) {
+		problem(v, "document", id, 0, 1, dossier_errmsg(d));
+		goto out;
+	}
+	docmeta_release(&m);
+	v->last_doc_readable = 1;
+out:
+	buf_release(&row.meta);
+}
+
+static int
+check_version(void *ctx, const struct catalog_version *cv)
+{
+	struct verify *v = ctx;
+	struct dossier *d = v->d;
+	struct vermeta vm;
+	unsigned char *dek;
+	struct err se;
+	int rc;
+
+	err_clear(&se);
+	rc = store_scrub(d->store, cv->object, &se);
+	if (rc == DOSSIER_ENOTFOUND)
+		problem(v, "object", cv->doc, cv->version, 1,
+		    "content object is missing");
+	else if (rc != DOSSIER_OK)
+		problem(v, "object", cv->doc, cv->version, 1, se.msg);
+	if (v->flags & DOSSIER_VERIFY_NO_KEYS)
+		return 0;
+	if (cv->doc != v->last_doc)
+		check_doc(v, cv->doc);
+	if (!v->last_doc_readable ||
+	    vault_lk(d, cv->level, cv->key_version) == NULL)
+		return 0;
+	if (vault_open_vermeta(d, cv, &vm) != DOSSIER_OK) {
+		problem(v, "document", cv->doc, cv->version, 1,
+		    dossier_errmsg(d));
+		return 0;
+	}
+	if (rc == DOSSIER_OK && (v->flags & DOSSIER_VERIFY_READ_DATA)) {
+		read_data(v, cv, &vm);
+	} else {
+		dek = crypto_secure_alloc(CRYPTO_KEY_LEN);
+		if (dek == NULL || vault_open_dek(d, cv, dek) != DOSSIER_OK)
+			problem(v, "document", cv->doc, cv->version, 1,
+			    dek == NULL ? "out of memory" : dossier_errmsg(d));
+		crypto_secure_free(dek, CRYPTO_KEY_LEN);
+	}
+	vermeta_release(&vm);
+	return 0;
+}
+
+static int
+check_object_file(void *ctx, const char *name)
+{
+	struct verify *v = ctx;
+	struct dossier *d = v->d;
+	char msg[160];
+	struct err se;
+	int used;
+
+	if (!store_name_valid(name)) {
+		snprintf(msg, sizeof(msg),
+		    "unexpected file '%.80s' among the objects", name);
+		problem(v, "object", 0, 0, 1, msg);
+		return 0;
+	}
+	used = catalog_object_used(d->cat, name, &se);
+	if (used < 0) {
+		problem(v, "catalog", 0, 0, 1, se.msg);
+		return 0;
+	}
+	if (used)
+		return 0;
+	if (v->collect && store_remove(d->store, name, &se) == DOSSIER_OK) {
+		snprintf(msg, sizeof(msg),
+		    "removed unreferenced object %.16s (left by an interrupted "
+		    "operation)", name);
+	} else {
+		snprintf(msg, sizeof(msg),
+		    "unreferenced object %.16s (another process is writing; "
+		    "left for a later run)", name);
+	}
+	problem(v, "garbage", 0, 0, 0, msg);
+	return 0;
+}
+
+static int
+check_tmp_file(void *ctx, const char *name)
+{
+	struct verify *v = ctx;
+	char msg[160];
+	struct err se;
+
+	if (v->collect && store_remove_tmp(v->d->store, name, &se) ==
+	    DOSSIER_OK)
+		snprintf(msg, sizeof(msg),
+		    "removed temporary file '%.80s' (left by an interrupted "
+		    "operation)", name);
+	else
+		snprintf(msg, sizeof(msg), "temporary file '%.80s' in use",
+		    name);
+	problem(v, "garbage", 0, 0, 0, msg);
+	return 0;
+}
+
+int
+dossier_verify(struct dossier *d, unsigned flags, dossier_problem_fn cb,
+    void *ctx)
+{
+	struct verify v;
+	struct err se;
+	int rc;
+
+	if (d == NULL || d->cat == NULL)
+		return d == NULL ? DOSSIER_EMISUSE :
+		    err_set(&d->err, DOSSIER_EMISUSE, "vault is not open");
+	if (!(flags & DOSSIER_VERIFY_NO_KEYS)) {
+		rc = vault_need_unlocked(d);
+		if (rc != DOSSIER_OK)
+			return rc;
+	}
+	memset(&v, 0, sizeof(v));
+	v.d = d;
+	v.flags = flags;
+	v.cb = cb;
+	v.ctx = ctx;
+	err_clear(&se);
+	if (catalog_check(d->cat, &se) != DOSSIER_OK) {
+		problem(&v, "catalog", 0, 0, 1, se.msg);
+		goto out;
+	}
+	/*
+	 * The exclusive lock keeps writers (who hold it shared from object
+	 * write to commit) out while garbage is judged and removed.
+	 */
+	v.collect = vault_lock_exclusive_try(d) == DOSSIER_OK;
+	rc = catalog_versions_each(d->cat, 0, check_version, &v, &se);
+	if (rc != DOSSIER_OK)
+		problem(&v, "catalog", 0, 0, 1, se.msg);
+	rc = store_each(d->store, 0, check_object_file, &v, &se);
+	if (rc != DOSSIER_OK)
+		problem(&v, "object", 0, 0, 1, se.msg);
+	rc = store_each(d->store, 1, check_tmp_file, &v, &se);
+	if (rc != DOSSIER_OK)
+		problem(&v, "temp", 0, 0, 1, se.msg);
+	if (v.collect)
+		vault_unlock_files(d);
+out:
+	if (v.fatal > 0)
+		return err_set(&d->err, DOSSIER_ECORRUPT,
+		    "vault '%s' is damaged: %zu problem%s", d->root, v.fatal,
+		    v.fatal == 1 ? "" : "s");
+	err_clear(&d->err);
+	return DOSSIER_OK;
+}
