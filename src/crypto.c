@@ -75,14 +75,14 @@ crypto_global_init(void)
 	err = gcry_control(GCRYCTL_SUSPEND_SECMEM_WARN);
 	if (err != 0)
 		return DOSSIER_EINTERNAL;
-	err = gcry_control(GCRYCTL_INIT_SECMEM, (unsigned int)SECMEM_POOL_SIZE,
-	    0);
+	err = gcry_control(
+	    GCRYCTL_INIT_SECMEM, (unsigned int)SECMEM_POOL_SIZE, 0);
 	if (err != 0) {
 		/*
-		 * libgcrypt 1.10 fails this only when the pool exists but
-		 * could not be locked (RLIMIT_MEMLOCK too low, no
-		 * CAP_IPC_LOCK).  The pool still works and is still wiped;
-		 * it may be swapped out.  Refusing to run would make dossier
+		 * libgcrypt 1.10 fails this when the pool was made but could
+		 * not be locked (RLIMIT_MEMLOCK too low, no CAP_IPC_LOCK).
+		 * The pool still works and is still wiped; it may be swapped
+		 * out.  Refusing to run would make dossier
 		 * unusable in ordinary containers, so carry on, and keep
 		 * libgcrypt from printing "using insecure memory" on the
 		 * application's stderr: a library does not write there.
@@ -194,8 +194,8 @@ struct crypto_hash {
 };
 
 int
-crypto_hash_new(struct crypto_hash **hp, const unsigned char *key,
-    size_t keylen)
+crypto_hash_new(
+    struct crypto_hash **hp, const unsigned char *key, size_t keylen)
 {
 	struct crypto_hash *h = NULL;
 	unsigned int flags = 0;
@@ -321,9 +321,9 @@ crypto_hmac_sha256(const unsigned char *key, size_t keylen, const void *p,
  * T(i) = HMAC(PRK, T(i-1) || info || i) until okmlen bytes are out.
  */
 int
-crypto_hkdf(const unsigned char *ikm, size_t ikmlen,
-    const unsigned char *salt, size_t saltlen, const void *info,
-    size_t infolen, unsigned char *okm, size_t okmlen)
+crypto_hkdf(const unsigned char *ikm, size_t ikmlen, const unsigned char *salt,
+    size_t saltlen, const void *info, size_t infolen, unsigned char *okm,
+    size_t okmlen)
 {
 	static const unsigned char zero_salt[CRYPTO_HASH_LEN];
 	struct hkdf_state {
@@ -357,8 +357,8 @@ crypto_hkdf(const unsigned char *ikm, size_t ikmlen,
 		rc = DOSSIER_ENOMEM;
 		goto out;
 	}
-	err = gcry_md_open(&md, GCRY_MD_SHA256,
-	    GCRY_MD_FLAG_HMAC | GCRY_MD_FLAG_SECURE);
+	err = gcry_md_open(
+	    &md, GCRY_MD_SHA256, GCRY_MD_FLAG_HMAC | GCRY_MD_FLAG_SECURE);
 	if (err != 0) {
 		md = NULL;
 		rc = gcry_rc(err);
@@ -422,9 +422,9 @@ out:
 /* Argon2id ----------------------------------------------------------- */
 
 int
-crypto_argon2id(const void *pass, size_t passlen,
-    const unsigned char *salt, size_t saltlen, const void *ad, size_t adlen,
-    uint32_t t, uint32_t m, uint32_t p, unsigned char *out, size_t outlen)
+crypto_argon2id(const void *pass, size_t passlen, const unsigned char *salt,
+    size_t saltlen, const void *ad, size_t adlen, uint32_t t, uint32_t m,
+    uint32_t p, unsigned char *out, size_t outlen)
 {
 	/* Checked before anything is allocated: slot parameters are input. */
 	if (t < CRYPTO_ARGON2_T_MIN || t > CRYPTO_ARGON2_T_MAX ||
@@ -438,10 +438,10 @@ crypto_argon2id(const void *pass, size_t passlen,
 }
 
 int
-crypto_argon2id_raw(const void *pass, size_t passlen,
-    const unsigned char *salt, size_t saltlen, const void *secret,
-    size_t secretlen, const void *ad, size_t adlen, uint32_t t, uint32_t m,
-    uint32_t p, unsigned char *out, size_t outlen)
+crypto_argon2id_raw(const void *pass, size_t passlen, const unsigned char *salt,
+    size_t saltlen, const void *secret, size_t secretlen, const void *ad,
+    size_t adlen, uint32_t t, uint32_t m, uint32_t p, unsigned char *out,
+    size_t outlen)
 {
 	gcry_kdf_hd_t hd = NULL;
 	unsigned long param[4];
@@ -506,8 +506,8 @@ gcm_open(gcry_cipher_hd_t *hdp, const unsigned char key[CRYPTO_KEY_LEN])
 	int rc;
 
 	*hdp = NULL;
-	err = gcry_cipher_open(&hd, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM,
-	    GCRY_CIPHER_SECURE);
+	err = gcry_cipher_open(
+	    &hd, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, GCRY_CIPHER_SECURE);
 	if (err != 0) {
 		hd = NULL;
 		rc = gcry_rc(err);
@@ -702,8 +702,7 @@ out:
 int
 crypto_aead_open(const unsigned char key[CRYPTO_KEY_LEN],
     const unsigned char nonce[CRYPTO_NONCE_LEN], const void *ad, size_t adlen,
-    const void *ct, size_t n, const unsigned char tag[CRYPTO_TAG_LEN],
-    void *pt)
+    const void *ct, size_t n, const unsigned char tag[CRYPTO_TAG_LEN], void *pt)
 {
 	gcry_cipher_hd_t hd = NULL;
 	int rc;
@@ -728,8 +727,8 @@ struct crypto_aead {
 };
 
 int
-crypto_aead_new(struct crypto_aead **ap,
-    const unsigned char key[CRYPTO_KEY_LEN])
+crypto_aead_new(
+    struct crypto_aead **ap, const unsigned char key[CRYPTO_KEY_LEN])
 {
 	struct crypto_aead *a = NULL;
 	int rc;
@@ -770,8 +769,7 @@ crypto_aead_seal_with(struct crypto_aead *a,
 int
 crypto_aead_open_with(struct crypto_aead *a,
     const unsigned char nonce[CRYPTO_NONCE_LEN], const void *ad, size_t adlen,
-    const void *ct, size_t n, const unsigned char tag[CRYPTO_TAG_LEN],
-    void *pt)
+    const void *ct, size_t n, const unsigned char tag[CRYPTO_TAG_LEN], void *pt)
 {
 	if (a == NULL || a->hd == NULL)
 		return DOSSIER_EMISUSE;
@@ -799,7 +797,7 @@ crypto_aead_free(struct crypto_aead *a)
  * inside libgcrypt (checked against the RFC 7748 5.2 and 6.1 vectors).
  * A low-order u gives all-zero output, not an error.
  */
-static const unsigned char x25519_base[CRYPTO_X25519_LEN] = { 9 };
+static const unsigned char x25519_base[CRYPTO_X25519_LEN] = {9};
 
 int
 crypto_x25519_public(const unsigned char sec[CRYPTO_X25519_LEN],
@@ -822,8 +820,8 @@ crypto_x25519_public(const unsigned char sec[CRYPTO_X25519_LEN],
 }
 
 int
-crypto_x25519_keypair(unsigned char pub[CRYPTO_X25519_LEN],
-    unsigned char sec[CRYPTO_X25519_LEN])
+crypto_x25519_keypair(
+    unsigned char pub[CRYPTO_X25519_LEN], unsigned char sec[CRYPTO_X25519_LEN])
 {
 	int rc;
 
@@ -874,19 +872,20 @@ out:
 /* Ed25519 ------------------------------------------------------------ */
 
 /* Curve constants, big-endian hex, for the public key check below. */
-#define ED25519_P "7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFED"
-#define ED25519_D "52036CEE2B6FFE738CC740797779E89800700A4D4141D8AB75EB4DCA135978A3"
-#define ED25519_SQRTM1 \
+#define ED25519_P                                                              \
+	"7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFED"
+#define ED25519_D                                                              \
+	"52036CEE2B6FFE738CC740797779E89800700A4D4141D8AB75EB4DCA135978A3"
+#define ED25519_SQRTM1                                                         \
 	"2B8324804FC1DF0B2B4D00993DFBD7A72F431806AD2FE478C4EE1B274A0EA0B0"
-#define ED25519_P38 \
+#define ED25519_P38                                                            \
 	"0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFE"
 
 /* The group order L, little-endian, for the S < L check. */
-static const unsigned char ed25519_l[32] = {
-	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
-	0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10
-};
+static const unsigned char ed25519_l[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63,
+    0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x10};
 
 /*
  * The encodings of the four points of order 8 (the other four small-order
@@ -894,24 +893,23 @@ static const unsigned char ed25519_l[32] = {
  * secret for them, and a signature under them can hold for many messages.
  */
 static const unsigned char ed25519_order8[4][32] = {
-	{ 0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4,
-	    0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6,
-	    0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05 },
-	{ 0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4,
-	    0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6,
-	    0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x85 },
-	{ 0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b,
-	    0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39,
-	    0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a },
-	{ 0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b,
-	    0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39,
-	    0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0xfa }
-};
+    {0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89,
+        0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39,
+        0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},
+    {0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89,
+        0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39,
+        0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x85},
+    {0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76,
+        0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6,
+        0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a},
+    {0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76,
+        0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6,
+        0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0xfa}};
 
 /* The private key as libgcrypt takes it: d is the RFC 8032 seed. */
 static int
-ed25519_secret_sexp(gcry_sexp_t *sp,
-    const unsigned char sec[CRYPTO_ED25519_SEC_LEN])
+ed25519_secret_sexp(
+    gcry_sexp_t *sp, const unsigned char sec[CRYPTO_ED25519_SEC_LEN])
 {
 	unsigned char *d;
 	gcry_error_t err;
@@ -1153,8 +1151,8 @@ ed25519_pub_usable(const unsigned char pub[CRYPTO_ED25519_PUB_LEN])
 	if (err == 0)
 		err = gcry_mpi_scan(&d, GCRYMPI_FMT_HEX, ED25519_D, 0, NULL);
 	if (err == 0)
-		err = gcry_mpi_scan(&sqrtm1, GCRYMPI_FMT_HEX, ED25519_SQRTM1,
-		    0, NULL);
+		err = gcry_mpi_scan(
+		    &sqrtm1, GCRYMPI_FMT_HEX, ED25519_SQRTM1, 0, NULL);
 	if (err == 0)
 		err = gcry_mpi_scan(&e, GCRYMPI_FMT_HEX, ED25519_P38, 0, NULL);
 	if (err == 0)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "crypto.h"
@@ -725,6 +726,7 @@ test_argon2id_bounds(void **state)
 	const uint32_t T = CRYPTO_ARGON2_T_DEFAULT;
 	const uint32_t M = CRYPTO_ARGON2_M_DEFAULT;
 	const uint32_t P = CRYPTO_ARGON2_P_DEFAULT;
+	struct timespec t0, t1;
 
 	(void)state;
 	fill(salt, 0x02, sizeof(salt));
@@ -756,6 +758,19 @@ test_argon2id_bounds(void **state)
 	assert_int_equal(crypto_argon2id("pw", 2, salt, 16, NULL, 0, T, M,
 	                     CRYPTO_ARGON2_P_MAX + 1, out, 32),
 	    DOSSIER_EUSAGE);
+	/*
+	 * Quickly: a run at m = 64 MiB - 1 KiB would take a good fraction of
+	 * a second; a hundred refusals take microseconds.
+	 */
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &t0), 0);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(crypto_argon2id("pw", 2, salt, 16, NULL, 0, T,
+		                     CRYPTO_ARGON2_M_MIN - 1, P, out, 32),
+		    DOSSIER_EUSAGE);
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &t1), 0);
+	assert_true(
+	    (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) <
+	    100000000L);
 	/* Shapes RFC 9106 forbids, through the raw entry too. */
 	assert_int_equal(crypto_argon2id_raw("pw", 2, salt, 7, NULL, 0, NULL, 0,
 	                     1, 8, 1, out, 32),
