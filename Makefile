@@ -71,7 +71,7 @@ demo: deps
 
 # Unit tests, CLI tests and the crash harness for one build.
 test: all
-	sh tests/run.sh $(BUILD)
+	sh tests/run.sh $(BUILD) rel
 
 # ASan+UBSan: the same suites against an instrumented build.
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
