@@ -865,6 +865,23 @@ out:
 	return rc;
 }
 
+static int
+dir_empty(const char *dir)
+{
+	struct dirent *de;
+	DIR *dd;
+	int empty = 1;
+
+	dd = opendir(dir);
+	if (dd == NULL)
+		return 0;
+	while (empty && (de = readdir(dd)) != NULL)
+		empty = strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0;
+	closedir(dd);
+	return empty;
+}
+
 /* Removes a half-built vault directory (only what create made). */
 static void
 remove_tree(const char *dir)
@@ -945,12 +962,11 @@ dossier_create(const char *path, const char *admin, const char *pass,
 		return rc;
 	if (passlen == 0)
 		return err_set(&d->err, DOSSIER_EUSAGE, "passphrase is empty");
-	if (stat(path, &st) == 0) {
-		if (!S_ISDIR(st.st_mode) || rmdir(path) != 0)
-			return err_set(&d->err, DOSSIER_ECONFLICT,
-			    "cannot create vault '%s': it exists and is not "
-			    "an empty directory", path);
-	}
+	/* rename() below replaces an empty directory, nothing else. */
+	if (stat(path, &st) == 0 && (!S_ISDIR(st.st_mode) || !dir_empty(path)))
+		return err_set(&d->err, DOSSIER_ECONFLICT,
+		    "cannot create vault '%s': it exists and is not an empty "
+		    "directory", path);
 	slash = strrchr(path, '/');
 	if (snprintf(parent, sizeof(parent), "%.*s",
 	    slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path),
