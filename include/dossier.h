@@ -328,7 +328,7 @@ struct dossier_problem {
 	const char *what;   /* "object", "document", "catalog", "temp" ... */
 	int64_t id;	    /* document id or 0 */
 	int version;	    /* or 0 */
-	const char *detail; /* one line */
+	const char *detail; /* one line, not repeating id and version */
 	int fatal;	    /* 0: a note (garbage removed), 1: damage */
 };
 typedef void (*dossier_problem_fn)(void *ctx, const struct dossier_problem *p);

@@ -940,8 +940,9 @@ int
 dossier_create(const char *path, const char *admin, const char *pass,
     size_t passlen, struct dossier **dp)
 {
-	char build[PATH_MAX], sub[PATH_MAX], parent[PATH_MAX];
+	char build[PATH_MAX], sub[PATH_MAX], parent[PATH_MAX], clean[PATH_MAX];
 	unsigned char rnd[6];
+	size_t n;
 	char hex[13];
 	struct dossier *d;
 	struct stat st;
@@ -957,6 +958,12 @@ dossier_create(const char *path, const char *admin, const char *pass,
 		    "dossier_library_init() was not called");
 	if (path == NULL || path[0] == '\0')
 		return err_set(&d->err, DOSSIER_EUSAGE, "no vault path given");
+	/* "dir/" names dir: the build directory goes beside it, not in it. */
+	if (snprintf(clean, sizeof(clean), "%s", path) >= (int)sizeof(clean))
+		return err_set(&d->err, DOSSIER_EUSAGE, "path too long");
+	for (n = strlen(clean); n > 1 && clean[n - 1] == '/'; n--)
+		clean[n - 1] = '\0';
+	path = clean;
 	rc = vault_check_user_name(&d->err, admin);
 	if (rc != DOSSIER_OK)
 		return rc;

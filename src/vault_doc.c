@@ -1,6 +1,5 @@
 /*
- * vault_doc.c: operations that change documents: add, update, meta, rm,
- * restore, purge.  Each runs in one catalog transaction; content objects
+ * vault_doc.c: operations that store content: add and update.  Each runs in one catalog transaction; content objects
  * are made durable before the transaction that names them commits.
  */
 #include <dirent.h>
@@ -291,11 +290,19 @@ open_input(struct dossier *d, const char *path, int *fd)
 {
 	struct stat st;
 
-	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (*fd < 0)
 		return err_set(&d->err, errno == ENOENT ? DOSSIER_ENOTFOUND :
 		    DOSSIER_EIO, "cannot read '%s': %s", path, strerror(errno));
-	if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(*fd, &st) != 0) {
+		close(*fd);
+		*fd = -1;
+		return err_set(&d->err, DOSSIER_EIO, "cannot read '%s': %s",
+		    path, strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode) ||
+	    fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) & ~O_NONBLOCK) != 0) {
 		close(*fd);
 		*fd = -1;
 		if (S_ISDIR(st.st_mode))
@@ -397,6 +404,9 @@ add_file(struct dossier *d, const char *path,
 	if (rc == DOSSIER_OK)
 		rc = store_file(d, fd, path, dup.lk, row.id, 1, add_dup_check,
 		    &dup, &s);
+	/* Reported on refusal too, so the caller can name the original. */
+	r->duplicate_of = dup.dup_doc;
+	r->duplicate_version = dup.dup_version;
 	if (rc != DOSSIER_OK)
 		goto out;
 	stored = 1;
@@ -406,11 +416,8 @@ add_file(struct dossier *d, const char *path,
 	if (rc == DOSSIER_OK)
 		rc = catalog_commit(d->cat, &d->err);
 	in_tx = 0;
-	if (rc == DOSSIER_OK) {
+	if (rc == DOSSIER_OK)
 		r->id = row.id;
-		r->duplicate_of = dup.dup_doc;
-		r->duplicate_version = dup.dup_version;
-	}
 out:
 	if (in_tx)
 		catalog_rollback(d->cat);

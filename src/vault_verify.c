@@ -30,7 +30,18 @@ problem(struct verify *v, const char *what, int64_t id, int version,
     int fatal, const char *detail)
 {
 	struct dossier_problem p = { what, id, version, detail, fatal };
+	char prefix[64];
+	size_t n;
 
+	/* Messages made for errmsg name the document: the report has it. */
+	n = (size_t)snprintf(prefix, sizeof(prefix), "document %lld: ",
+	    (long long)id);
+	if (strncmp(detail, prefix, n) == 0)
+		p.detail += n;
+	n = (size_t)snprintf(prefix, sizeof(prefix),
+	    "document %lld version %d: ", (long long)id, version);
+	if (strncmp(detail, prefix, n) == 0)
+		p.detail += n;
 	if (fatal)
 		v->fatal++;
 	if (v->cb != NULL)
