@@ -52,13 +52,14 @@ fs_mkdir(const char *path, struct err *e)
 	char parent[PATH_MAX];
 	struct stat st;
 
-	if (mkdir(path, 0700) != 0) {
-		if (errno == EEXIST && stat(path, &st) == 0 &&
-		    S_ISDIR(st.st_mode))
-			return DOSSIER_OK;
+	/*
+	 * An existing directory may be one a crashed run made and never
+	 * synced into its parent: sync the parent either way.
+	 */
+	if (mkdir(path, 0700) != 0 && !(errno == EEXIST &&
+	    stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
 		return err_set(e, DOSSIER_EIO, "cannot create directory '%s': %s",
 		    path, strerror(errno));
-	}
 	if (parent_of(path, parent, sizeof(parent)) != 0)
 		return err_set(e, DOSSIER_EIO, "path too long: '%s'", path);
 	return fs_sync_dir(parent, e);
