@@ -106,7 +106,8 @@ DOSSIER_API int dossier_level_parse(const char *s, int *level);
 
 /*
  * Creates a new vault at path (which must not exist or be an empty
- * directory) with one administrator, admin, whose passphrase is pass.
+ * directory) with one administrator, admin, whose passphrase is pass
+ * (at least 12 characters, else DOSSIER_EUSAGE).
  * On success *dp is an unlocked handle.  On failure *dp is a handle that
  * carries the message (or NULL when out of memory) and nothing is left on
  * disk.  Close *dp in both cases.

@@ -123,6 +123,22 @@ vault_check_user_name(struct err *e, const char *name)
 	return DOSSIER_OK;
 }
 
+int
+vault_check_passphrase(struct err *e, const char *pass, size_t len)
+{
+	size_t i, chars = 0;
+
+	/* Characters, not bytes: 12 Chinese characters are a fine phrase. */
+	for (i = 0; i < len; i++)
+		if (((unsigned char)pass[i] & 0xc0) != 0x80)
+			chars++;
+	if (chars < VAULT_PASS_MIN)
+		return err_set(e, DOSSIER_EUSAGE,
+		    "passphrase is too short: it needs at least %d characters",
+		    VAULT_PASS_MIN);
+	return DOSSIER_OK;
+}
+
 static void
 lks_free(struct dossier *d)
 {
@@ -967,8 +983,9 @@ dossier_create(const char *path, const char *admin, const char *pass,
 	rc = vault_check_user_name(&d->err, admin);
 	if (rc != DOSSIER_OK)
 		return rc;
-	if (passlen == 0)
-		return err_set(&d->err, DOSSIER_EUSAGE, "passphrase is empty");
+	rc = vault_check_passphrase(&d->err, pass, passlen);
+	if (rc != DOSSIER_OK)
+		return rc;
 	/* rename() below replaces an empty directory, nothing else. */
 	if (stat(path, &st) == 0 && (!S_ISDIR(st.st_mode) || !dir_empty(path)))
 		return err_set(&d->err, DOSSIER_ECONFLICT,

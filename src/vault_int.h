@@ -29,6 +29,9 @@
 #define VAULT_CATALOG_FILE "dossier.db"
 #define VAULT_LOCK_FILE "lock"
 
+/* New passphrases have at least this many characters. */
+#define VAULT_PASS_MIN 12
+
 /* Limits on what a caller may store as metadata (bytes). */
 #define VAULT_TEXT_MAX 4096  /* title, number, category, tag, field value */
 #define VAULT_KEY_MAX 128    /* field key */
@@ -158,5 +161,7 @@ int vault_check_text(struct dossier *d, const char *what, const char *s,
     size_t max, int allow_empty);
 int vault_check_date(struct dossier *d, const char *s);
 int vault_check_user_name(struct err *e, const char *name);
+/* Refuses a new passphrase that is too weak (DOSSIER_EUSAGE). */
+int vault_check_passphrase(struct err *e, const char *pass, size_t len);
 
 #endif
