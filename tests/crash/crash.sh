@@ -1,0 +1,373 @@
+#!/bin/sh
+# The crash harness: every writing operation (add, update, meta with a
+# level change, rm, restore, purge) is killed with SIGKILL just before its
+# N-th file-changing call (tests/crash/killshim.c), for N = 1..K or a
+# stride of it.  After each kill:
+#   - dossier verify --read-data exits 0 (notes about garbage it removed
+#     are allowed, damage is not);
+#   - a second verify (--no-keys --json) finds nothing at all;
+#   - tmp/ is empty;
+#   - the operation is there whole or not at all, and every document's
+#     content is right (checked against the SHA-256 of the input, which
+#     verify --read-data proved the stored content matches, and by get for
+#     the document the operation touched);
+#   - the object files are exactly those of the state found.
+# One "ok - OP kill N" line per point.
+#
+# Environment: DOSSIER, DOSSIER_BUILD (as tests/run.sh sets them);
+# DOSSIER_CRASH_BUDGET (seconds, default 120) bounds the time: the stride
+# grows when needed, but every operation keeps at least 40 points (all of
+# them when it has fewer); DOSSIER_CRASH_JOBS (default: the number of
+# processors, at most 4) points run in parallel; DOSSIER_CRASH_OPS (default:
+# all six) the operations to try.
+. "$(dirname "$0")/../cli/lib.sh"
+
+D=$DOSSIER
+SHIM=$DOSSIER_BUILD/tests/killshim.so
+BUDGET_MS=$((${DOSSIER_CRASH_BUDGET:-120} * 1000))
+MIN_POINTS=40
+JOBS=${DOSSIER_CRASH_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$JOBS" -ge 1 ] 2>/dev/null || JOBS=1
+[ "$JOBS" -gt 4 ] && JOBS=4
+OPS=${DOSSIER_CRASH_OPS:-"add update meta rm restore purge"}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+START=$(now_ms)
+
+if [ ! -f "$SHIM" ]; then
+	fail "the kill shim is built" "missing: $SHIM (make builds it)"
+	done_testing
+fi
+
+# --- inputs and the template vault ------------------------------------------------
+IN=$T/in
+mkdir "$IN"
+printf '甲文件的第一版\n' >"$IN/a1.txt"
+head -c 100000 /dev/urandom >"$IN/a2.bin" # two chunks
+head -c 150000 /dev/urandom >"$IN/b.bin"  # three chunks
+printf '丙文件\n' >"$IN/c.txt"
+head -c 90000 /dev/urandom >"$IN/new.bin"
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+SHA_A1=$(sha "$IN/a1.txt")
+SHA_A2=$(sha "$IN/a2.bin")
+SHA_B=$(sha "$IN/b.bin")
+SHA_C=$(sha "$IN/c.txt")
+SHA_NEW=$(sha "$IN/new.bin")
+export SHA_A1 SHA_A2 SHA_B SHA_C SHA_NEW
+
+TEMPLATE=$T/template
+setup() {
+	"$D" -q init "$TEMPLATE" &&
+	    "$D" -q -V "$TEMPLATE" add "$IN/a1.txt" --title 甲文件 --tag 原标签 &&
+	    "$D" -q -V "$TEMPLATE" add "$IN/b.bin" --title 乙文件 &&
+	    "$D" -q -V "$TEMPLATE" add "$IN/c.txt" --title 丙文件 &&
+	    "$D" -q -V "$TEMPLATE" rm 3 --reason 待恢复 &&
+	    "$D" -q -V "$TEMPLATE" verify --read-data
+}
+if ! setup >"$T/setup.log" 2>&1; then
+	fail "set-up: the template vault" "$(cat "$T/setup.log")"
+	done_testing
+fi
+pass "set-up: a template vault with three documents, one in the trash"
+
+# op_run OP VAULT [VAR=VALUE...]: runs the operation under env.
+op_run() {
+	_op=$1
+	_v=$2
+	shift 2
+	case $_op in
+	add) env "$@" "$D" -q -V "$_v" add "$IN/new.bin" --title 新文件 \
+	    --category 测试 ;;
+	update) env "$@" "$D" -q -V "$_v" update 1 "$IN/a2.bin" --note 第二版 ;;
+	meta) env "$@" "$D" -q -V "$_v" meta 1 --level 机密 --title 新标题 \
+	    --tag +新 --field k=v ;;
+	rm) env "$@" "$D" -q -V "$_v" rm 2 --reason 过期 ;;
+	restore) env "$@" "$D" -q -V "$_v" restore 3 ;;
+	purge) env "$@" "$D" -q -V "$_v" purge 2 --reason 销毁 ;;
+	esac
+}
+
+# state OP VAULT DIR: prints "absent" or "applied" when the vault holds
+# the state before or after OP, whole; else explains on stdout, returns 1.
+# Uses DIR for its files.
+STATE_PY='
+import json, os, sys
+op, path, code = sys.argv[1], sys.argv[2], int(sys.argv[3])
+E = os.environ
+def load():
+    assert code == 0, "the state command failed (exit %d)" % code
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+def hist(d):
+    return [(v["version"], v["sha256"]) for v in d["history"]]
+try:
+    if op == "add":
+        d = load()
+        docs = {o["id"]: o for o in d["documents"]}
+        assert docs[1]["sha256"] == E["SHA_A1"] and docs[2]["sha256"] == E["SHA_B"], docs
+        if d["total"] == 2 and sorted(docs) == [1, 2]:
+            print("absent")
+        else:
+            assert d["total"] == 3 and sorted(docs) == [1, 2, 4], d
+            o = docs[4]
+            assert o["sha256"] == E["SHA_NEW"] and o["size"] == 90000, o
+            assert o["title"] == "新文件" and o["category"] == "测试", o
+            assert o["version"] == 1 and o["deleted"] is False, o
+            print("applied")
+    elif op == "update":
+        d = load()
+        if d["version"] == 1:
+            assert hist(d) == [(1, E["SHA_A1"])] and d["sha256"] == E["SHA_A1"], d
+            print("absent")
+        else:
+            assert d["version"] == 2 and d["sha256"] == E["SHA_A2"], d
+            assert hist(d) == [(1, E["SHA_A1"]), (2, E["SHA_A2"])], d
+            assert d["history"][1]["note"] == "第二版", d
+            print("applied")
+    elif op == "meta":
+        d = load()
+        assert d["sha256"] == E["SHA_A1"] and d["version"] == 1, d
+        now = (d["level"], d["title"], sorted(d["tags"]), d["fields"])
+        if now == ("internal", "甲文件", ["原标签"], {}):
+            print("absent")
+        else:
+            assert now == ("secret", "新标题", sorted(["原标签", "新"]),
+                           {"k": "v"}), now
+            print("applied")
+    elif op in ("rm", "restore"):
+        d = load()
+        want = E["SHA_B"] if op == "rm" else E["SHA_C"]
+        assert d["sha256"] == want and hist(d) == [(1, want)], d
+        gone = d["deleted"]
+        if op == "rm":
+            if gone:
+                assert d.get("delete_reason", "过期") == "过期", d
+            print("applied" if gone else "absent")
+        else:
+            print("absent" if gone else "applied")
+    elif op == "purge":
+        if code == 3:
+            print("applied")
+        else:
+            d = load()
+            assert d["sha256"] == E["SHA_B"] and d["deleted"] is False, d
+            assert hist(d) == [(1, E["SHA_B"])], d
+            print("absent")
+except (AssertionError, KeyError, ValueError, TypeError) as e:
+    print("inconsistent state: %r" % (e,))
+    sys.exit(1)
+'
+state() {
+	_op=$1
+	_v=$2
+	_dir=$3
+	case $_op in
+	add) "$D" -V "$_v" --json list >"$_dir/state.json" 2>"$_dir/state.err" ;;
+	update | meta) "$D" -V "$_v" --json show 1 >"$_dir/state.json" 2>"$_dir/state.err" ;;
+	rm | purge) "$D" -V "$_v" --json show 2 >"$_dir/state.json" 2>"$_dir/state.err" ;;
+	restore) "$D" -V "$_v" --json show 3 >"$_dir/state.json" 2>"$_dir/state.err" ;;
+	esac
+	_code=$?
+	python3 -c "$STATE_PY" "$_op" "$_dir/state.json" "$_code" ||
+	    { sed 's/^/stderr: /' "$_dir/state.err"; return 1; }
+}
+
+# The document an operation wrote content or keys for, when it took
+# place: "ID FILE" (empty: nothing to get; verify --read-data has already
+# decrypted every version and matched it with the SHA-256 recorded, which
+# the state check matched with the input's).
+touched() { # OP STATE
+	case $1/$2 in
+	add/applied) echo "4 $IN/new.bin" ;;
+	update/applied) echo "1 $IN/a2.bin" ;;
+	meta/applied) echo "1 $IN/a1.txt" ;;
+	esac
+}
+
+# The number of objects each state has: 3 in the template (one per
+# document); add and update add one, purge takes one.
+objects_expected() { # OP STATE
+	case $1/$2 in
+	add/applied | update/applied) echo 4 ;;
+	purge/applied) echo 2 ;;
+	*) echo 3 ;;
+	esac
+}
+
+# point OP N DIR: one kill point; prints one TAP line (with diagnostics);
+# appends the state found to DIR/states.
+point() {
+	_op=$1
+	_n=$2
+	_dir=$3
+	_v=$_dir/vault
+	_why=
+	rm -rf "$_v"
+	cp -a "$TEMPLATE" "$_v"
+	op_run "$_op" "$_v" LD_PRELOAD="$SHIM" DOSSIER_KILL_AT="$_n" \
+	    >"$_dir/op.out" 2>"$_dir/op.err" </dev/null
+	_rc=$?
+	# 137: killed as planned; 0: the run made fewer calls this time.
+	if [ $_rc -ne 137 ] && [ $_rc -ne 0 ]; then
+		_why="the killed run exited $_rc, not 137 (SIGKILL) or 0
+$(head -n 3 "$_dir/op.err")"
+	fi
+	if [ -z "$_why" ]; then
+		"$D" -V "$_v" verify --read-data >"$_dir/v1.out" 2>"$_dir/v1.err"
+		_vrc=$?
+		if [ $_vrc -ne 0 ] || [ "$(tail -n 1 "$_dir/v1.out")" != "vault ok" ] ||
+		    sed '$d' "$_dir/v1.out" | grep -q -v '^note: '; then
+			_why="verify --read-data after the kill: exit $_vrc
+$(cat "$_dir/v1.out" "$_dir/v1.err" | head -n 8)"
+		fi
+	fi
+	if [ -z "$_why" ]; then
+		"$D" -V "$_v" --json verify --no-keys >"$_dir/v2.out" 2>"$_dir/v2.err"
+		_vrc=$?
+		if [ $_vrc -ne 0 ] || ! python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if d == {"ok": True, "problems": []} else 1)' "$_dir/v2.out"; then
+			_why="the second verify is not clean: exit $_vrc
+$(cat "$_dir/v2.out" "$_dir/v2.err" | head -n 5)"
+		fi
+	fi
+	if [ -z "$_why" ] && [ -n "$(ls -A "$_v/tmp")" ]; then
+		_why="tmp/ not empty after verify: $(ls -A "$_v/tmp" | head -n 5 | tr '\n' ' ')"
+	fi
+	_st=
+	if [ -z "$_why" ]; then
+		_st=$(state "$_op" "$_v" "$_dir") || {
+			_why="$_st"
+			_st=
+		}
+	fi
+	if [ -z "$_why" ]; then
+		_t=$(touched "$_op" "$_st")
+		if [ -n "$_t" ]; then
+			"$D" -V "$_v" get "${_t%% *}" >"$_dir/get.out" 2>"$_dir/get.err"
+			_grc=$?
+			if [ $_grc -ne 0 ] || ! cmp -s "$_dir/get.out" "${_t#* }"; then
+				_why="get ${_t%% *} ($_st): exit $_grc or wrong bytes
+$(head -n 2 "$_dir/get.err")"
+			fi
+		fi
+	fi
+	if [ -z "$_why" ]; then
+		_objs=$(find "$_v/objects" -type f | wc -l)
+		_want=$(objects_expected "$_op" "$_st")
+		[ "$_objs" -eq "$_want" ] ||
+		    _why="$_objs object files for the state '$_st', expected $_want"
+	fi
+	if [ -z "$_why" ]; then
+		printf 'ok - %s kill %s (%s%s)\n' "$_op" "$_n" "$_st" \
+		    "$([ $_rc -eq 0 ] && echo ', not killed')"
+		echo "$_st" >>"$_dir/states"
+	else
+		printf 'not ok - %s kill %s\n' "$_op" "$_n"
+		printf '%s\n' "$_why" | sed 's/^/# /'
+		echo failed >>"$_dir/states"
+	fi
+}
+
+# --- the number of file-changing calls of each operation ----------------------------------
+total_k=0
+for op in $OPS; do
+	mkdir -p "$T/count/$op"
+	cp -a "$TEMPLATE" "$T/count/$op/vault"
+	op_run "$op" "$T/count/$op/vault" LD_PRELOAD="$SHIM" \
+	    DOSSIER_KILL_COUNT="$T/count/$op/k" >/dev/null 2>"$T/count/$op/err" </dev/null
+	rc=$?
+	k=$(cat "$T/count/$op/k" 2>/dev/null)
+	if [ $rc -ne 0 ] || [ -z "$k" ] || [ "$k" -lt 1 ]; then
+		fail "$op: counted its file-changing calls" "exit $rc, count '$k'" \
+		    "$(head -n 3 "$T/count/$op/err")"
+		eval "K_$op=0"
+		continue
+	fi
+	eval "K_$op=$k"
+	total_k=$((total_k + k))
+	# The state check must tell the two ends apart.
+	s0=$(state "$op" "$TEMPLATE" "$T/count/$op")
+	s1=$(state "$op" "$T/count/$op/vault" "$T/count/$op")
+	if [ "$s0/$s1" = "absent/applied" ]; then
+		pass "$op: $k file-changing calls; the template is 'absent', the completed run 'applied'"
+	else
+		fail "$op: the state check tells before from after" \
+		    "template: $s0" "after the run: $s1"
+	fi
+done
+
+# --- the kill points ----------------------------------------------------------------------------
+points_total=0
+per_point_ms=$((600 / JOBS)) # first guess: ~0.6 s of work per point
+remaining_k=$total_k
+for op in $OPS; do
+	eval "k=\$K_$op"
+	[ "$k" -gt 0 ] || continue
+	# Stride: fit the remaining points into the remaining budget, but keep
+	# at least MIN_POINTS points (all when there are fewer).
+	left=$((BUDGET_MS - ($(now_ms) - START)))
+	[ $left -lt 1000 ] && left=1000
+	stride=$(((remaining_k * per_point_ms + left - 1) / left))
+	[ $stride -lt 1 ] && stride=1
+	maxstride=$((k / MIN_POINTS))
+	[ $maxstride -lt 1 ] && maxstride=1
+	[ $stride -gt $maxstride ] && stride=$maxstride
+	remaining_k=$((remaining_k - k))
+	# The points: 1, 1+stride, ..., and always K itself.
+	n=1
+	: >"$T/points"
+	while [ $n -le "$k" ]; do
+		echo $n >>"$T/points"
+		n=$((n + stride))
+	done
+	grep -q -x "$k" "$T/points" || echo "$k" >>"$T/points"
+	npoints=$(wc -l <"$T/points")
+	op_start=$(now_ms)
+	j=0
+	while [ $j -lt "$JOBS" ]; do
+		mkdir -p "$T/w$j"
+		: >"$T/w$j/states"
+		(
+			i=0
+			while read -r n; do
+				if [ $((i % JOBS)) -eq $j ]; then
+					point "$op" "$n" "$T/w$j" >"$T/res.$op.$n" 2>&1
+				fi
+				i=$((i + 1))
+			done <"$T/points"
+		) &
+		j=$((j + 1))
+	done
+	wait
+	while read -r n; do
+		cat "$T/res.$op.$n"
+	done <"$T/points"
+	# The workers' verdicts, into this shell's counts.
+	NPASS=$((NPASS + $(cat "$T"/res.$op.* | grep -c '^ok ')))
+	NFAIL=$((NFAIL + $(cat "$T"/res.$op.* | grep -c '^not ok ')))
+	elapsed=$(($(now_ms) - op_start))
+	per_point_ms=$(((elapsed + npoints - 1) / npoints))
+	points_total=$((points_total + npoints))
+	cat "$T"/w*/states >"$T/states.$op"
+	absent=$(grep -c -x absent "$T/states.$op")
+	applied=$(grep -c -x applied "$T/states.$op")
+	diag "$op: K=$k, $npoints kill points (stride $stride), $absent absent, $applied applied, ${elapsed} ms"
+	# Killing at every point and never seeing one of the outcomes would
+	# mean the kills miss the operation.
+	if [ "$absent" -gt 0 ] && [ "$applied" -gt 0 ]; then
+		pass "$op: kills left it absent ($absent) and applied ($applied)"
+	else
+		fail "$op: kills left it absent ($absent) and applied ($applied)" \
+		    "expected both outcomes among the kill points"
+	fi
+done
+diag "$points_total kill points in $((($(now_ms) - START) / 1000)) s with $JOBS jobs"
+if [ $points_total -ge 200 ]; then
+	pass "$points_total kill points (at least 200)"
+else
+	fail "$points_total kill points (at least 200)"
+fi
+
+done_testing
