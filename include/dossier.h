@@ -342,6 +342,117 @@ typedef void (*dossier_problem_fn)(void *ctx, const struct dossier_problem *p);
 DOSSIER_API int dossier_verify(struct dossier *d, unsigned flags,
     dossier_problem_fn cb, void *ctx);
 
+/*
+ * People and permissions.
+ *
+ * Roles: "admin" (everything), "clerk" (read, file, edit, export),
+ * "viewer" (read), "auditor" (audit), "backup" (backup).  Grants add
+ * permissions to a user or a "@group" for one document or one category.
+ * A restricted document ignores role defaults: only grants (and the admin
+ * role) apply.  Clearance is enforced by keys: a user holds the level keys
+ * of their clearance and below, and nothing else.
+ */
+#define DOSSIER_PERM_READ 0x01	 /* see metadata, list, show, history */
+#define DOSSIER_PERM_FILE 0x02	 /* add */
+#define DOSSIER_PERM_EDIT 0x04	 /* update, meta */
+#define DOSSIER_PERM_DELETE 0x08 /* rm, restore */
+#define DOSSIER_PERM_EXPORT 0x10 /* get: copy content out */
+#define DOSSIER_PERM_AUDIT 0x20	 /* read and verify the audit log */
+#define DOSSIER_PERM_BACKUP 0x40 /* make and verify backups */
+#define DOSSIER_PERM_ADMIN 0x80	 /* users, grants, purge, rekey */
+#define DOSSIER_PERM_ALL 0xff
+
+/* "read" .. "admin" for one permission bit; "?" otherwise. */
+DOSSIER_API const char *dossier_perm_name(unsigned perm);
+/* Parses one permission name into its bit.  DOSSIER_EUSAGE if unknown. */
+DOSSIER_API int dossier_perm_parse(const char *s, unsigned *perm);
+/* The default permissions of a role; DOSSIER_EUSAGE for an unknown role. */
+DOSSIER_API int dossier_role_perms(const char *role, unsigned *perms);
+
+/* A user as the catalog certifies them. */
+struct dossier_user_info {
+	const char *name;
+	const char *role;
+	int clearance;
+	const char *const *groups;
+	size_t ngroups;
+	int disabled;
+	int must_change; /* still on the one-time passphrase */
+	int64_t created;
+	const char *certifier;
+	unsigned perms; /* role defaults */
+};
+
+/* One grant row. */
+struct dossier_grant_info {
+	const char *principal; /* user name or "@group" */
+	unsigned perms;
+	int64_t doc;	       /* or 0 */
+	const char *category;  /* or "" */
+	const char *granted_by;
+	int64_t granted;
+};
+
+/*
+ * Adds user name with role, clearance and groups (admin only).  The new
+ * user's keys are sealed to them and a one-time passphrase is generated
+ * into onetime (at least 32 bytes): the user must change it before doing
+ * anything else.
+ */
+DOSSIER_API int dossier_user_add(struct dossier *d, const char *name,
+    const char *role, int clearance, const char *const *groups,
+    size_t ngroups, char *onetime, size_t onetimesz);
+
+/*
+ * Changes the acting user's passphrase (name NULL or the acting user):
+ * the secrets are re-wrapped under pass.  For another user (admin only) the
+ * user gets new keys and a new one-time passphrase in onetime.
+ */
+DOSSIER_API int dossier_user_passwd(struct dossier *d, const char *name,
+    const char *pass, size_t passlen, char *onetime, size_t onetimesz);
+
+/* Disables a user (admin only) and rotates the level keys they held. */
+DOSSIER_API int dossier_user_disable(struct dossier *d, const char *name);
+
+/*
+ * Sets a user's clearance (admin only).  Raising seals the extra level
+ * keys to the user; lowering removes them and rotates those levels.
+ */
+DOSSIER_API int dossier_user_clearance(struct dossier *d, const char *name,
+    int level);
+
+/* Describes one user, or each user in name order (admin only). */
+DOSSIER_API int dossier_user_show(struct dossier *d, const char *name,
+    const struct dossier_user_info **u);
+typedef int (*dossier_user_fn)(void *ctx, const struct dossier_user_info *u);
+DOSSIER_API int dossier_user_each(struct dossier *d, dossier_user_fn fn,
+    void *ctx);
+
+/*
+ * Grants (or revokes) perms to principal on document doc or on category
+ * (exactly one of them; admin only).
+ */
+DOSSIER_API int dossier_grant(struct dossier *d, const char *principal,
+    unsigned perms, int64_t doc, const char *category);
+DOSSIER_API int dossier_revoke(struct dossier *d, const char *principal,
+    unsigned perms, int64_t doc, const char *category);
+
+/* Calls fn for each grant naming principal (NULL: all), admin only. */
+typedef int (*dossier_grant_fn)(void *ctx,
+    const struct dossier_grant_info *g);
+DOSSIER_API int dossier_grant_each(struct dossier *d, const char *principal,
+    dossier_grant_fn fn, void *ctx);
+
+/* Marks document id restricted (on) or not (admin only). */
+DOSSIER_API int dossier_restrict(struct dossier *d, int64_t id, int on);
+
+/*
+ * Re-wraps every document whose keys are older than its level's current
+ * key version (after a rotation), so that old keys open nothing new.
+ * *count (may be NULL) receives the number of documents moved.
+ */
+DOSSIER_API int dossier_rekey(struct dossier *d, int64_t *count);
+
 #ifdef __cplusplus
 }
 #endif

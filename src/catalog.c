@@ -20,11 +20,11 @@ static const char schema[] =
     "CREATE TABLE user(name TEXT PRIMARY KEY, role TEXT NOT NULL,"
     " clearance INTEGER NOT NULL, x_pub BLOB NOT NULL, ed_pub BLOB NOT NULL,"
     " created INTEGER NOT NULL, certifier TEXT NOT NULL, cert BLOB NOT NULL,"
-    " disabled INTEGER NOT NULL DEFAULT 0);"
+    " disabled INTEGER NOT NULL DEFAULT 0, groups TEXT NOT NULL DEFAULT '');"
     "CREATE TABLE keyslot(id INTEGER PRIMARY KEY,"
     " user TEXT NOT NULL REFERENCES user(name), salt BLOB NOT NULL,"
     " t INTEGER NOT NULL, m INTEGER NOT NULL, p INTEGER NOT NULL,"
-    " blob BLOB NOT NULL);"
+    " blob BLOB NOT NULL, one_time INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE level_key(level INTEGER NOT NULL, version INTEGER NOT NULL,"
     " created INTEGER NOT NULL, PRIMARY KEY(level, version));"
     "CREATE TABLE sealed_key(user TEXT NOT NULL REFERENCES user(name),"
@@ -51,6 +51,15 @@ static const char schema[] =
     " PRIMARY KEY(doc, version));"
     "CREATE INDEX version_content ON version(level, key_version, content_mac);"
     "CREATE INDEX version_object ON version(object);"
+    "CREATE TABLE grant_row(principal TEXT NOT NULL, doc INTEGER NOT NULL,"
+    " cat_mac BLOB NOT NULL, perms INTEGER NOT NULL, category BLOB NOT NULL,"
+    " granted_by TEXT NOT NULL, granted INTEGER NOT NULL,"
+    " PRIMARY KEY(principal, doc, cat_mac));"
+    "CREATE TABLE restriction(doc INTEGER PRIMARY KEY, set_by TEXT NOT NULL,"
+    " set_at INTEGER NOT NULL);"
+    "CREATE TABLE denial(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+    " user TEXT NOT NULL, action TEXT NOT NULL, doc INTEGER NOT NULL,"
+    " perm TEXT NOT NULL);"
     "CREATE TABLE purged(doc INTEGER NOT NULL, purged_at INTEGER NOT NULL,"
     " purged_by TEXT NOT NULL, reason BLOB NOT NULL);";
 
@@ -308,8 +317,14 @@ catalog_user_insert(struct catalog *c, const struct catalog_user *u,
 	int rc;
 
 	rc = prep(c, &st,
-	    "INSERT INTO user(name, role, clearance, x_pub, ed_pub, created,"
-	    " certifier, cert, disabled) VALUES (?,?,?,?,?,?,?,?,?);", e);
+	    "INSERT INTO user(name, role, clearance, x_pub, ed_pub,"
+	    " created, certifier, cert, disabled, groups)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(name) DO UPDATE SET"
+	    " role = excluded.role, clearance = excluded.clearance,"
+	    " x_pub = excluded.x_pub, ed_pub = excluded.ed_pub,"
+	    " created = excluded.created, certifier = excluded.certifier,"
+	    " cert = excluded.cert, disabled = excluded.disabled,"
+	    " groups = excluded.groups;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, u->name, -1, SQLITE_STATIC);
@@ -321,7 +336,30 @@ catalog_user_insert(struct catalog *c, const struct catalog_user *u,
 	sqlite3_bind_text(st, 7, u->certifier, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 8, u->cert, sizeof(u->cert), SQLITE_STATIC);
 	sqlite3_bind_int(st, 9, u->disabled);
+	sqlite3_bind_text(st, 10, u->groups, -1, SQLITE_STATIC);
 	return done(c, st, "write", e);
+}
+
+#define USER_COLUMNS \
+	"name, role, clearance, x_pub, ed_pub, created, certifier, cert," \
+	" disabled, groups"
+
+static int
+read_user(struct catalog *c, sqlite3_stmt *st, struct catalog_user *u,
+    struct err *e)
+{
+	copy_text(u->name, sizeof(u->name), st, 0);
+	copy_text(u->role, sizeof(u->role), st, 1);
+	u->clearance = sqlite3_column_int(st, 2);
+	u->created = sqlite3_column_int64(st, 5);
+	copy_text(u->certifier, sizeof(u->certifier), st, 6);
+	u->disabled = sqlite3_column_int(st, 8);
+	copy_text(u->groups, sizeof(u->groups), st, 9);
+	if (copy_blob(u->x_pub, sizeof(u->x_pub), st, 3) != 0 ||
+	    copy_blob(u->ed_pub, sizeof(u->ed_pub), st, 4) != 0 ||
+	    copy_blob(u->cert, sizeof(u->cert), st, 7) != 0)
+		return badrow(c, e, "user");
+	return DOSSIER_OK;
 }
 
 int
@@ -331,25 +369,14 @@ catalog_user_get(struct catalog *c, const char *name, struct catalog_user *u,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st,
-	    "SELECT name, role, clearance, x_pub, ed_pub, created, certifier,"
-	    " cert, disabled FROM user WHERE name = ?;", e);
+	rc = prep(c, &st, "SELECT " USER_COLUMNS " FROM user WHERE name = ?;",
+	    e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		rc = DOSSIER_OK;
-		copy_text(u->name, sizeof(u->name), st, 0);
-		copy_text(u->role, sizeof(u->role), st, 1);
-		u->clearance = sqlite3_column_int(st, 2);
-		u->created = sqlite3_column_int64(st, 5);
-		copy_text(u->certifier, sizeof(u->certifier), st, 6);
-		u->disabled = sqlite3_column_int(st, 8);
-		if (copy_blob(u->x_pub, sizeof(u->x_pub), st, 3) != 0 ||
-		    copy_blob(u->ed_pub, sizeof(u->ed_pub), st, 4) != 0 ||
-		    copy_blob(u->cert, sizeof(u->cert), st, 7) != 0)
-			rc = badrow(c, e, "user");
+		rc = read_user(c, st, u, e);
 	} else if (rc == SQLITE_DONE) {
 		rc = DOSSIER_ENOTFOUND;
 		err_set(e, rc, "no user '%s'", name);
@@ -361,15 +388,47 @@ catalog_user_get(struct catalog *c, const char *name, struct catalog_user *u,
 }
 
 int
+catalog_users_each(struct catalog *c, catalog_user_fn fn, void *ctx,
+    struct err *e)
+{
+	struct catalog_user u;
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "SELECT " USER_COLUMNS " FROM user ORDER BY name;",
+	    e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = read_user(c, st, &u, e);
+		if (rc == DOSSIER_OK)
+			rc = fn(ctx, &u);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "read");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
 catalog_slot_insert(struct catalog *c, const char *user,
     const struct catalog_slot *s, struct err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
 
+	rc = prep(c, &st, "DELETE FROM keyslot WHERE user = ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	rc = done(c, st, "write", e);
+	if (rc != DOSSIER_OK)
+		return rc;
 	rc = prep(c, &st,
-	    "INSERT INTO keyslot(user, salt, t, m, p, blob)"
-	    " VALUES (?,?,?,?,?,?);", e);
+	    "INSERT INTO keyslot(user, salt, t, m, p, blob, one_time)"
+	    " VALUES (?,?,?,?,?,?,?);", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
@@ -378,6 +437,7 @@ catalog_slot_insert(struct catalog *c, const char *user,
 	sqlite3_bind_int64(st, 4, s->kdf.m);
 	sqlite3_bind_int64(st, 5, s->kdf.p);
 	sqlite3_bind_blob(st, 6, s->blob, sizeof(s->blob), SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, s->one_time);
 	return done(c, st, "write", e);
 }
 
@@ -390,7 +450,7 @@ catalog_slot_get(struct catalog *c, const char *user, struct catalog_slot *s,
 	int rc;
 
 	rc = prep(c, &st,
-	    "SELECT salt, t, m, p, blob FROM keyslot WHERE user = ?"
+	    "SELECT salt, t, m, p, blob, one_time FROM keyslot WHERE user = ?"
 	    " ORDER BY id LIMIT 1;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
@@ -411,6 +471,7 @@ catalog_slot_get(struct catalog *c, const char *user, struct catalog_slot *s,
 			s->kdf.t = (uint32_t)t;
 			s->kdf.m = (uint32_t)m;
 			s->kdf.p = (uint32_t)p;
+			s->one_time = sqlite3_column_int(st, 5);
 		}
 	} else if (rc == SQLITE_DONE) {
 		rc = DOSSIER_ENOTFOUND;
@@ -963,4 +1024,258 @@ catalog_check(struct catalog *c, struct err *e)
 		rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "check");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int
+catalog_level_key_current(struct catalog *c, int level, uint32_t *version,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "SELECT max(version) FROM level_key WHERE level = ?;",
+	    e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, level);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*version = (uint32_t)sqlite3_column_int64(st, 0);
+		rc = DOSSIER_OK;
+	} else {
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ?
+		    err_set(e, DOSSIER_ECORRUPT, "catalog '%s' has no key for "
+		    "level %d", c->path, level) : dberr(c, e, "read");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_sealed_delete(struct catalog *c, const char *user, int min_level,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "DELETE FROM sealed_key WHERE user = ? AND"
+	    " kind = 'level' AND level >= ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, min_level);
+	return done(c, st, "write", e);
+}
+
+int
+catalog_sealed_delete_all(struct catalog *c, const char *user, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "DELETE FROM sealed_key WHERE user = ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	return done(c, st, "write", e);
+}
+
+int
+catalog_grant_put(struct catalog *c, const struct catalog_grant *g,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (g->perms == 0) {
+		rc = prep(c, &st, "DELETE FROM grant_row WHERE principal = ?"
+		    " AND doc = ? AND cat_mac = ?;", e);
+		if (rc != DOSSIER_OK)
+			return rc;
+	} else {
+		rc = prep(c, &st, "INSERT OR REPLACE INTO grant_row(principal,"
+		    " doc, cat_mac, perms, category, granted_by, granted)"
+		    " VALUES (?,?,?,?,?,?,?);", e);
+		if (rc != DOSSIER_OK)
+			return rc;
+		sqlite3_bind_int(st, 4, (int)g->perms);
+		sqlite3_bind_blob(st, 5, g->category.data != NULL ?
+		    (const void *)g->category.data : (const void *)"",
+		    (int)g->category.len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, g->granted_by, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 7, g->granted);
+	}
+	sqlite3_bind_text(st, 1, g->principal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, g->doc);
+	sqlite3_bind_blob(st, 3, g->cat_mac, sizeof(g->cat_mac), SQLITE_STATIC);
+	return done(c, st, "write", e);
+}
+
+int
+catalog_grant_get(struct catalog *c, struct catalog_grant *g, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "SELECT perms FROM grant_row WHERE principal = ?"
+	    " AND doc = ? AND cat_mac = ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, g->principal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, g->doc);
+	sqlite3_bind_blob(st, 3, g->cat_mac, sizeof(g->cat_mac), SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		g->perms = (unsigned)sqlite3_column_int(st, 0);
+		rc = DOSSIER_OK;
+	} else if (rc == SQLITE_DONE) {
+		g->perms = 0;
+		rc = DOSSIER_OK;
+	} else {
+		rc = dberr(c, e, "read");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_grants_each(struct catalog *c, catalog_grant_fn fn, void *ctx,
+    struct err *e)
+{
+	struct catalog_grant g;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(&g, 0, sizeof(g));
+	rc = prep(c, &st, "SELECT principal, doc, cat_mac, perms, category,"
+	    " granted_by, granted FROM grant_row"
+	    " ORDER BY principal, doc, cat_mac;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		copy_text(g.principal, sizeof(g.principal), st, 0);
+		g.doc = sqlite3_column_int64(st, 1);
+		g.perms = (unsigned)sqlite3_column_int(st, 3);
+		copy_text(g.granted_by, sizeof(g.granted_by), st, 5);
+		g.granted = sqlite3_column_int64(st, 6);
+		if (copy_blob(g.cat_mac, sizeof(g.cat_mac), st, 2) != 0) {
+			rc = badrow(c, e, "grant_row");
+			goto out;
+		}
+		if (copy_buf(&g.category, st, 4) != 0) {
+			rc = err_nomem(e);
+			goto out;
+		}
+		rc = fn(ctx, &g);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "read");
+out:
+	buf_release(&g.category);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_restrict_set(struct catalog *c, int64_t doc, int on, const char *by,
+    int64_t at, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, on ? "INSERT OR REPLACE INTO restriction"
+	    " VALUES (?,?,?);" : "DELETE FROM restriction WHERE doc = ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, doc);
+	if (on) {
+		sqlite3_bind_text(st, 2, by, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, at);
+	}
+	return done(c, st, "write", e);
+}
+
+int
+catalog_restrictions_each(struct catalog *c, catalog_restriction_fn fn,
+    void *ctx, struct err *e)
+{
+	char by[CATALOG_NAME_MAX + 1];
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "SELECT doc, set_by, set_at FROM restriction"
+	    " ORDER BY doc;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		copy_text(by, sizeof(by), st, 1);
+		rc = fn(ctx, sqlite3_column_int64(st, 0), by,
+		    sqlite3_column_int64(st, 2));
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "read");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_denial_insert(struct catalog *c, int64_t at, const char *user,
+    const char *action, int64_t doc, const char *perm, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "INSERT INTO denial(at, user, action, doc, perm)"
+	    " VALUES (?,?,?,?,?);", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, at);
+	sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, doc);
+	sqlite3_bind_text(st, 5, perm, -1, SQLITE_STATIC);
+	return done(c, st, "write", e);
+}
+
+int
+catalog_docs_at_old_keys(struct catalog *c, int64_t **ids, size_t *nids,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int64_t *v = NULL, *nv;
+	size_t n = 0;
+	int rc;
+
+	*ids = NULL;
+	*nids = 0;
+	rc = prep(c, &st, "SELECT d.id FROM document d WHERE d.key_version <"
+	    " (SELECT max(version) FROM level_key k WHERE k.level = d.level)"
+	    " OR EXISTS (SELECT 1 FROM version v WHERE v.doc = d.id AND"
+	    " v.key_version < (SELECT max(version) FROM level_key k"
+	    " WHERE k.level = v.level)) ORDER BY d.id;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (nv == NULL) {
+			free(v);
+			sqlite3_finalize(st);
+			return err_nomem(e);
+		}
+		v = nv;
+		v[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		free(v);
+		rc = dberr(c, e, "read");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	*ids = v;
+	*nids = n;
+	return DOSSIER_OK;
 }

@@ -23,7 +23,8 @@ struct err;
 struct catalog;
 
 #define CATALOG_FORMAT 1
-#define CATALOG_NAME_MAX 64 /* bytes of a user name */
+#define CATALOG_NAME_MAX 64 /* bytes of a user or group name */
+#define CATALOG_GROUPS_MAX 1024 /* bytes of a user's group list */
 
 /* Creates dossier.db at path with the current schema. */
 int catalog_create(const char *path, struct catalog **cp, struct err *e);
@@ -54,9 +55,15 @@ struct catalog_user {
 	char certifier[CATALOG_NAME_MAX + 1];
 	unsigned char cert[CRYPTO_ED25519_SIG_LEN];
 	int disabled;
+	char groups[CATALOG_GROUPS_MAX + 1]; /* "a,b": sorted, no '@' */
 };
 
+/* Inserts or replaces the row of user u->name. */
 int catalog_user_insert(struct catalog *c, const struct catalog_user *u,
+    struct err *e);
+typedef int (*catalog_user_fn)(void *ctx, const struct catalog_user *u);
+/* Every user, in name order. */
+int catalog_users_each(struct catalog *c, catalog_user_fn fn, void *ctx,
     struct err *e);
 int catalog_user_get(struct catalog *c, const char *name,
     struct catalog_user *u, struct err *e);
@@ -65,8 +72,10 @@ struct catalog_slot {
 	unsigned char salt[KEYS_SALT_LEN];
 	struct keys_kdf kdf;
 	unsigned char blob[KEYS_SLOT_BLOB_LEN];
+	int one_time; /* an initial passphrase the user must change */
 };
 
+/* Replaces the user's slots with s. */
 int catalog_slot_insert(struct catalog *c, const char *user,
     const struct catalog_slot *s, struct err *e);
 /* The user's first slot. */
@@ -183,6 +192,53 @@ int catalog_doc_ids(struct catalog *c, const struct catalog_query *q,
 /* Records a purge: who, when, and the sealed reason. */
 int catalog_purge_record(struct catalog *c, int64_t doc, int64_t at,
     const char *by, const struct buf *reason, struct err *e);
+
+/* The newest version of level's key. */
+int catalog_level_key_current(struct catalog *c, int level, uint32_t *version,
+    struct err *e);
+/* Removes the level keys sealed to user at min_level and above. */
+int catalog_sealed_delete(struct catalog *c, const char *user, int min_level,
+    struct err *e);
+/* Removes every key sealed to user. */
+int catalog_sealed_delete_all(struct catalog *c, const char *user,
+    struct err *e);
+
+/* A grant row: perms for principal on doc (or a category by keyed hash). */
+struct catalog_grant {
+	char principal[CATALOG_NAME_MAX + 2];
+	int64_t doc;
+	unsigned char cat_mac[CRYPTO_HASH_LEN]; /* zeros for a doc grant */
+	unsigned perms;
+	struct buf category; /* sealed under the catalog key */
+	char granted_by[CATALOG_NAME_MAX + 1];
+	int64_t granted;
+};
+
+/* Inserts or replaces a grant; perms 0 deletes it. */
+int catalog_grant_put(struct catalog *c, const struct catalog_grant *g,
+    struct err *e);
+/* Sets g->perms from the row keyed by g's principal, doc, cat_mac (0: none). */
+int catalog_grant_get(struct catalog *c, struct catalog_grant *g,
+    struct err *e);
+typedef int (*catalog_grant_fn)(void *ctx, const struct catalog_grant *g);
+int catalog_grants_each(struct catalog *c, catalog_grant_fn fn, void *ctx,
+    struct err *e);
+
+/* Marks doc restricted (on) or clears it. */
+int catalog_restrict_set(struct catalog *c, int64_t doc, int on,
+    const char *by, int64_t at, struct err *e);
+typedef int (*catalog_restriction_fn)(void *ctx, int64_t doc, const char *by,
+    int64_t at);
+int catalog_restrictions_each(struct catalog *c, catalog_restriction_fn fn,
+    void *ctx, struct err *e);
+
+/* Records a refused attempt, for the audit log to take up. */
+int catalog_denial_insert(struct catalog *c, int64_t at, const char *user,
+    const char *action, int64_t doc, const char *perm, struct err *e);
+
+/* Documents with a version under an older key than their level's newest. */
+int catalog_docs_at_old_keys(struct catalog *c, int64_t **ids, size_t *nids,
+    struct err *e);
 
 /* PRAGMA integrity_check and foreign_key_check. */
 int catalog_check(struct catalog *c, struct err *e);

@@ -208,6 +208,7 @@ keys_derive(const unsigned char *vault_id, const unsigned char lk[CRYPTO_KEY_LEN
 		[KEYS_META_MAC] = "dossier-meta-mac-v1",
 		[KEYS_DEDUP] = "dossier-dedup-v1",
 		[KEYS_WRAP] = "dossier-wrap-v1",
+		[KEYS_CATEGORY] = "dossier-grant-category-v1",
 	};
 
 	if ((unsigned)purpose >= sizeof(info) / sizeof(info[0]))
@@ -319,7 +320,9 @@ keys_cert_bytes(const unsigned char *vault_id, const struct keys_cert *c,
 	    buf_put_lv(out, c->x_pub, CRYPTO_X25519_LEN) != 0 ||
 	    buf_put_lv(out, c->ed_pub, CRYPTO_ED25519_PUB_LEN) != 0 ||
 	    buf_put_u64(out, (uint64_t)c->valid_from) != 0 ||
-	    buf_put_lv(out, c->certifier, strlen(c->certifier)) != 0)
+	    buf_put_lv(out, c->certifier, strlen(c->certifier)) != 0 ||
+	    buf_put_lv(out, c->groups, strlen(c->groups)) != 0 ||
+	    buf_put_u32(out, c->disabled ? 1 : 0) != 0)
 		return DOSSIER_ENOMEM;
 	return DOSSIER_OK;
 }

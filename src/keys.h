@@ -42,7 +42,8 @@ enum keys_purpose {
 	KEYS_META,	/* sealed metadata */
 	KEYS_META_MAC,	/* keyed hashes of metadata, for filters */
 	KEYS_DEDUP,	/* keyed content hash, for duplicate detection */
-	KEYS_WRAP	/* wrapping of per-object data keys */
+	KEYS_WRAP,	/* wrapping of per-object data keys */
+	KEYS_CATEGORY	/* from the catalog key: keyed hash of grant categories */
 };
 
 /* Argon2id parameters of one passphrase slot. */
@@ -135,6 +136,8 @@ struct keys_cert {
 	const unsigned char *ed_pub;
 	int64_t valid_from;
 	const char *certifier;
+	const char *groups; /* "a,b", sorted */
+	int disabled;
 };
 
 /* The canonical bytes of a certificate, appended to out. */

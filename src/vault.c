@@ -160,6 +160,8 @@ lock_keys(struct dossier *d)
 	d->secret = NULL;
 	d->ck = NULL;
 	d->unlocked = 0;
+	d->must_change = 0;
+	vault_policy_free(d);
 }
 
 void
@@ -188,13 +190,25 @@ handle_new(void)
 }
 
 int
-vault_need_unlocked(struct dossier *d)
+vault_need_keys(struct dossier *d)
 {
 	if (!d->unlocked)
 		return err_set(&d->err, DOSSIER_EMISUSE,
 		    "the vault must be unlocked first");
 	err_clear(&d->err);
 	return DOSSIER_OK;
+}
+
+int
+vault_need_unlocked(struct dossier *d)
+{
+	int rc = vault_need_keys(d);
+
+	if (rc == DOSSIER_OK && d->must_change)
+		return err_set(&d->err, DOSSIER_EDENIED,
+		    "user '%s' must first replace the one-time passphrase "
+		    "(dossier user passwd)", d->user.name);
+	return rc;
 }
 
 const struct vault_lk *
@@ -211,14 +225,22 @@ vault_lk(const struct dossier *d, int level, uint32_t version)
 const struct vault_lk *
 vault_lk_current(const struct dossier *d, int level)
 {
-	const struct vault_lk *best = NULL;
-	size_t i;
+	if (level < 0 || level >= DOSSIER_NLEVELS)
+		return NULL;
+	/* The catalog's newest version, not merely the newest one held. */
+	return vault_lk(d, level, d->curver[level]);
+}
 
-	for (i = 0; i < d->nlks; i++)
-		if (d->lks[i].level == level &&
-		    (best == NULL || d->lks[i].version > best->version))
-			best = &d->lks[i];
-	return best;
+/* The newest key version of every level, as the catalog records it. */
+static int
+load_versions(struct dossier *d)
+{
+	int level, rc = DOSSIER_OK;
+
+	for (level = 0; rc == DOSSIER_OK && level < DOSSIER_NLEVELS; level++)
+		rc = catalog_level_key_current(d->cat, level, &d->curver[level],
+		    &d->err);
+	return rc;
 }
 
 int
@@ -381,6 +403,24 @@ vault_seal_text(struct dossier *d, const char *what, int64_t doc,
 	buf_release(&ad);
 	if (rc != DOSSIER_OK)
 		return err_set(&d->err, rc, "cannot seal %s", what);
+	return DOSSIER_OK;
+}
+
+int
+vault_open_text(struct dossier *d, const char *what, int64_t doc,
+    const struct buf *blob, struct buf *out)
+{
+	struct buf ad = BUF_INIT;
+	int rc;
+
+	rc = meta_ad(&ad, d, what, doc, 0, -1, 0);
+	if (rc == DOSSIER_OK)
+		rc = keys_open_data(d->ck, ad.data, ad.len, blob->data,
+		    blob->len, out);
+	buf_release(&ad);
+	if (rc != DOSSIER_OK)
+		return err_set(&d->err, rc, "the %s is damaged or was moved",
+		    what);
 	return DOSSIER_OK;
 }
 
@@ -623,6 +663,13 @@ unseal_one(void *ctx, const struct keys_label *lb, const unsigned char *blob)
 		crypto_secure_free(d->ck, CRYPTO_KEY_LEN);
 		d->ck = k;
 	} else if (strcmp(lb->kind, "level") == 0 && lb->level >= 0 &&
+	    lb->level > d->user.clearance) {
+		/* A row put back after a downgrade, or forged: refuse it. */
+		return err_set(&d->err, DOSSIER_ECORRUPT,
+		    "a key of level %s is sealed to '%s', who is not cleared "
+		    "for it: the key rows were altered",
+		    dossier_level_name(lb->level, 0), lb->user);
+	} else if (strcmp(lb->kind, "level") == 0 && lb->level >= 0 &&
 	    lb->level < DOSSIER_NLEVELS) {
 		n = realloc(d->lks, (d->nlks + 1) * sizeof(*n));
 		if (n == NULL)
@@ -670,12 +717,8 @@ unseal_one(void *ctx, const struct keys_label *lb, const unsigned char *blob)
 static int
 load_keys(struct dossier *d)
 {
-	struct keys_cert c;
-	struct buf msg = BUF_INIT;
-	struct catalog_user certifier;
 	unsigned char xp[CRYPTO_X25519_LEN], ep[CRYPTO_ED25519_PUB_LEN];
 	struct unseal_ctx u = { d, 0 };
-	const unsigned char *signer;
 	int rc;
 
 	rc = crypto_x25519_public(d->secret, xp);
@@ -687,44 +730,37 @@ load_keys(struct dossier *d)
 	    !crypto_equal(ep, d->user.ed_pub, sizeof(ep)))
 		return err_set(&d->err, DOSSIER_ECORRUPT,
 		    "the public keys of user '%s' were altered", d->user.name);
-	c.user = d->user.name;
-	c.role = d->user.role;
-	c.clearance = d->user.clearance;
-	c.x_pub = d->user.x_pub;
-	c.ed_pub = d->user.ed_pub;
-	c.valid_from = d->user.created;
-	c.certifier = d->user.certifier;
-	if (strcmp(d->user.certifier, d->user.name) == 0) {
-		signer = d->user.ed_pub;
-		/* Only the root administrator certifies itself. */
-		if (!crypto_equal(signer, d->root_pub, sizeof(d->root_pub)))
-			return err_set(&d->err, DOSSIER_ECORRUPT,
-			    "user '%s' is self-certified but is not the "
-			    "vault's root administrator", d->user.name);
-	} else {
-		rc = catalog_user_get(d->cat, d->user.certifier, &certifier,
-		    &d->err);
-		if (rc != DOSSIER_OK)
-			return err_set(&d->err, DOSSIER_ECORRUPT,
-			    "the certifier of user '%s' is missing",
-			    d->user.name);
-		signer = certifier.ed_pub;
-	}
-	rc = keys_cert_bytes(d->vault_id, &c, &msg);
-	if (rc == DOSSIER_OK)
-		rc = crypto_ed25519_verify(signer, msg.data, msg.len,
-		    d->user.cert);
-	buf_release(&msg);
-	if (rc == DOSSIER_ECORRUPT)
-		return err_set(&d->err, rc,
-		    "the certificate of user '%s' does not verify: the user "
-		    "row was altered", d->user.name);
+	rc = vault_verify_cert(d, &d->user);
 	if (rc != DOSSIER_OK)
-		return err_set(&d->err, rc, "cannot verify a certificate");
+		return rc;
 	rc = catalog_sealed_each(d->cat, d->user.name, unseal_one, &u, &d->err);
 	if (rc == DOSSIER_OK && d->ck == NULL)
 		rc = err_set(&d->err, DOSSIER_ECORRUPT,
 		    "no catalog key is sealed to user '%s'", d->user.name);
+	if (rc == DOSSIER_OK)
+		rc = load_versions(d);
+	if (rc == DOSSIER_OK)
+		rc = vault_policy_load(d);
+	return rc;
+}
+
+int
+vault_reload_keys(struct dossier *d)
+{
+	struct unseal_ctx u = { d, 0 };
+	int rc;
+
+	lks_free(d);
+	crypto_secure_free(d->ck, CRYPTO_KEY_LEN);
+	d->ck = NULL;
+	rc = catalog_user_get(d->cat, d->user.name, &d->user, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = catalog_sealed_each(d->cat, d->user.name, unseal_one, &u,
+		    &d->err);
+	if (rc == DOSSIER_OK)
+		rc = load_versions(d);
+	if (rc == DOSSIER_OK)
+		rc = vault_policy_load(d);
 	return rc;
 }
 
@@ -781,13 +817,28 @@ dossier_unlock(struct dossier *d, const char *user, const char *pass,
 		lock_keys(d);
 		return rc;
 	}
+	d->must_change = slot.one_time;
 	d->unlocked = 1;
 	return DOSSIER_OK;
 }
 
+void
+vault_cert_of(const struct catalog_user *u, struct keys_cert *c)
+{
+	c->user = u->name;
+	c->role = u->role;
+	c->clearance = u->clearance;
+	c->x_pub = u->x_pub;
+	c->ed_pub = u->ed_pub;
+	c->valid_from = u->created;
+	c->certifier = u->certifier;
+	c->groups = u->groups;
+	c->disabled = u->disabled;
+}
+
 /* Seals key (kind, level, version) to user u. */
-static int
-seal_to_user(struct dossier *d, const struct catalog_user *u, const char *kind,
+int
+vault_seal_to_user(struct dossier *d, const struct catalog_user *u, const char *kind,
     int level, uint32_t version, const unsigned char *key)
 {
 	struct keys_label lb = { u->name, kind, level, version };
@@ -831,13 +882,7 @@ create_admin(struct dossier *d, const char *admin, const char *pass,
 	if (rc == DOSSIER_OK)
 		rc = crypto_ed25519_keypair(u->ed_pub,
 		    d->secret + CRYPTO_X25519_LEN);
-	c.user = u->name;
-	c.role = u->role;
-	c.clearance = u->clearance;
-	c.x_pub = u->x_pub;
-	c.ed_pub = u->ed_pub;
-	c.valid_from = u->created;
-	c.certifier = u->certifier;
+	vault_cert_of(u, &c);
 	if (rc == DOSSIER_OK)
 		rc = keys_cert_bytes(d->vault_id, &c, &msg);
 	if (rc == DOSSIER_OK)
@@ -864,7 +909,7 @@ create_admin(struct dossier *d, const char *admin, const char *pass,
 	if (rc == DOSSIER_OK && crypto_random(key, CRYPTO_KEY_LEN) != 0)
 		rc = err_set(&d->err, DOSSIER_EINTERNAL, "no random bytes");
 	if (rc == DOSSIER_OK)
-		rc = seal_to_user(d, u, "catalog", 0, 1, key);
+		rc = vault_seal_to_user(d, u, "catalog", 0, 1, key);
 	for (level = 0; rc == DOSSIER_OK && level < DOSSIER_NLEVELS; level++) {
 		if (crypto_random(key, CRYPTO_KEY_LEN) != 0)
 			rc = err_set(&d->err, DOSSIER_EINTERNAL,
@@ -873,8 +918,10 @@ create_admin(struct dossier *d, const char *admin, const char *pass,
 			rc = catalog_level_key_insert(d->cat, level, 1, now,
 			    &d->err);
 		if (rc == DOSSIER_OK)
-			rc = seal_to_user(d, u, "level", level, 1, key);
+			rc = vault_seal_to_user(d, u, "level", level, 1, key);
 	}
+	if (rc == DOSSIER_OK)
+		rc = vault_policy_sign(d);
 out:
 	crypto_secure_free(key, CRYPTO_KEY_LEN);
 	buf_release(&msg);

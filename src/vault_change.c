@@ -201,7 +201,8 @@ typedef int (*change_fn)(struct dossier *d, struct catalog_doc *row,
     struct docmeta *m, const struct vault_lk **lk, const void *arg);
 
 static int
-change_doc(struct dossier *d, int64_t id, change_fn change, const void *arg)
+change_doc(struct dossier *d, int64_t id, unsigned perm, const char *action,
+    change_fn change, const void *arg)
 {
 	struct catalog_doc row;
 	struct docmeta m;
@@ -217,13 +218,18 @@ change_doc(struct dossier *d, int64_t id, change_fn change, const void *arg)
 	if (rc != DOSSIER_OK)
 		return rc;
 	rc = catalog_doc_get(d->cat, id, &row, &d->err);
-	if (rc == DOSSIER_OK && vault_lk(d, row.level, row.key_version) == NULL)
+	if (rc == DOSSIER_OK && vault_lk(d, row.level, row.key_version) ==
+	    NULL) {
+		vault_note_denial(d, action, id, DOSSIER_PERM_READ);
 		rc = err_set(&d->err, DOSSIER_ENOTFOUND, "no document %lld",
 		    (long long)id);
+	}
 	if (rc == DOSSIER_OK) {
 		rc = vault_open_docmeta(d, &row, &m);
 		have_meta = rc == DOSSIER_OK;
 	}
+	if (rc == DOSSIER_OK)
+		rc = vault_check_access(d, &row, &m, perm, action);
 	if (rc == DOSSIER_OK)
 		rc = current_type(d, &row, type, sizeof(type));
 	if (rc == DOSSIER_OK) {
@@ -241,7 +247,7 @@ change_doc(struct dossier *d, int64_t id, change_fn change, const void *arg)
 	if (have_meta)
 		docmeta_release(&m);
 	buf_release(&row.meta);
-	return rc;
+	return vault_done(d, rc);
 }
 
 static int
@@ -273,7 +279,8 @@ dossier_meta(struct dossier *d, int64_t id, const struct dossier_meta_edit *e)
 	if (rc == DOSSIER_OK)
 		rc = vault_check_edit(d, e);
 	if (rc == DOSSIER_OK && e != NULL)
-		rc = change_doc(d, id, change_meta, e);
+		rc = change_doc(d, id, DOSSIER_PERM_EDIT, "meta", change_meta,
+		    e);
 	return rc;
 }
 
@@ -303,7 +310,8 @@ dossier_rm(struct dossier *d, int64_t id, const char *reason)
 		rc = vault_check_text(d, "reason", reason != NULL ? reason : "",
 		    VAULT_NOTE_MAX, 0);
 	if (rc == DOSSIER_OK)
-		rc = change_doc(d, id, change_rm, reason);
+		rc = change_doc(d, id, DOSSIER_PERM_DELETE, "rm", change_rm,
+		    reason);
 	return rc;
 }
 
@@ -327,7 +335,8 @@ change_restore(struct dossier *d, struct catalog_doc *row, struct docmeta *m,
 int
 dossier_restore(struct dossier *d, int64_t id)
 {
-	return change_doc(d, id, change_restore, NULL);
+	return change_doc(d, id, DOSSIER_PERM_DELETE, "restore",
+	    change_restore, NULL);
 }
 
 struct objects {
@@ -370,12 +379,10 @@ dossier_purge(struct dossier *d, int64_t id, const char *reason)
 	if (rc == DOSSIER_OK)
 		rc = vault_check_text(d, "reason", reason != NULL ? reason : "",
 		    VAULT_NOTE_MAX, 0);
-	if (rc == DOSSIER_OK && strcmp(d->user.role, "admin") != 0)
-		rc = err_set(&d->err, DOSSIER_EDENIED,
-		    "purge needs the 'admin' permission, which user '%s' "
-		    "lacks", d->user.name);
+	if (rc == DOSSIER_OK)
+		rc = vault_require(d, DOSSIER_PERM_ADMIN, "purge", id, NULL);
 	if (rc != DOSSIER_OK)
-		return rc;
+		return vault_done(d, rc);
 	rc = catalog_begin(d->cat, &d->err);
 	if (rc != DOSSIER_OK)
 		return rc;
@@ -403,4 +410,46 @@ dossier_purge(struct dossier *d, int64_t id, const char *reason)
 	buf_release(&sealed);
 	buf_release(&row.meta);
 	return rc;
+}
+
+static int
+change_rekey(struct dossier *d, struct catalog_doc *row, struct docmeta *m,
+    const struct vault_lk **lk, const void *arg)
+{
+	(void)m;
+	(void)arg;
+	*lk = vault_lk_current(d, row->level);
+	if (*lk == NULL)
+		return vault_lk_need(d, row->level, row->key_version, row->id,
+		    lk);
+	return reclassify(d, row->id, *lk);
+}
+
+/*
+ * After a rotation, moves every document still under an older key
+ * version of its level to the newest, one transaction per document, so an
+ * interruption loses nothing and a rerun finishes the job.
+ */
+int
+dossier_rekey(struct dossier *d, int64_t *count)
+{
+	int64_t *ids = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if (count != NULL)
+		*count = 0;
+	rc = vault_need_unlocked(d);
+	if (rc == DOSSIER_OK)
+		rc = vault_require(d, DOSSIER_PERM_ADMIN, "rekey", 0, NULL);
+	if (rc == DOSSIER_OK)
+		rc = catalog_docs_at_old_keys(d->cat, &ids, &n, &d->err);
+	for (i = 0; rc == DOSSIER_OK && i < n; i++) {
+		rc = change_doc(d, ids[i], DOSSIER_PERM_ADMIN, "rekey",
+		    change_rekey, NULL);
+		if (rc == DOSSIER_OK && count != NULL)
+			(*count)++;
+	}
+	free(ids);
+	return vault_done(d, rc);
 }

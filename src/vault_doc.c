@@ -539,8 +539,11 @@ dossier_add(struct dossier *d, const char *path,
 	rc = vault_need_unlocked(d);
 	if (rc == DOSSIER_OK)
 		rc = vault_check_edit(d, e);
+	if (rc == DOSSIER_OK)
+		rc = vault_require(d, DOSSIER_PERM_FILE, "add", 0,
+		    e != NULL && e->category != NULL ? e->category : "");
 	if (rc != DOSSIER_OK)
-		return rc;
+		return vault_done(d, rc);
 	if ((flags & DOSSIER_ADD_RECURSIVE) && stat(path, &st) == 0 &&
 	    S_ISDIR(st.st_mode))
 		return add_tree(d, path, e, flags, cb, ctx, 0);
@@ -558,6 +561,12 @@ load_doc(struct dossier *d, int64_t id, struct catalog_doc *row,
 	int rc;
 
 	rc = catalog_doc_get(d->cat, id, row, &d->err);
+	if (rc == DOSSIER_OK && vault_lk(d, row->level, row->key_version) ==
+	    NULL) {
+		vault_note_denial(d, "update", id, DOSSIER_PERM_READ);
+		rc = err_set(&d->err, DOSSIER_ENOTFOUND, "no document %lld",
+		    (long long)id);
+	}
 	if (rc == DOSSIER_OK)
 		rc = vault_open_docmeta(d, row, m);
 	return rc;
@@ -611,6 +620,9 @@ dossier_update(struct dossier *d, int64_t id, const char *path,
 	if (rc != DOSSIER_OK)
 		goto out;
 	have_meta = 1;
+	rc = vault_check_access(d, &row, &m, DOSSIER_PERM_EDIT, "update");
+	if (rc != DOSSIER_OK)
+		goto out;
 	if (row.deleted) {
 		rc = err_set(&d->err, DOSSIER_ECONFLICT,
 		    "document %lld is in the trash: restore it first",
@@ -660,5 +672,5 @@ out:
 		docmeta_release(&m);
 	buf_release(&row.meta);
 	buf_release(&cur.meta);
-	return rc;
+	return vault_done(d, rc);
 }

@@ -22,6 +22,7 @@
 #include "docmeta.h"
 #include "error.h"
 #include "keys.h"
+#include "policy.h"
 #include "store.h"
 
 #define VAULT_FORMAT 1
@@ -67,6 +68,14 @@ struct vault_view {
 	char added_by[CATALOG_NAME_MAX + 1];
 };
 
+/* A user row with its groups split, lent out as dossier_user_info. */
+struct vault_user_view {
+	struct catalog_user u;
+	char buf[CATALOG_GROUPS_MAX + 1];
+	const char *groups[64];
+	struct dossier_user_info info;
+};
+
 struct dossier {
 	struct err err;
 	char root[PATH_MAX];
@@ -81,7 +90,23 @@ struct dossier {
 	unsigned char *ck;     /* secure: catalog key */
 	struct vault_lk *lks;
 	size_t nlks;
+	uint32_t curver[DOSSIER_NLEVELS]; /* newest key version per level */
 	struct vault_view view;
+	/* Policy, loaded and verified at unlock (vault_policy.c). */
+	int must_change;		/* on a one-time passphrase */
+	char *groups[64];		/* the user's groups */
+	size_t ngroups;
+	struct policy_grant *grants;	/* every grant row */
+	size_t ngrants;
+	int64_t *restricted;		/* restricted documents, sorted */
+	size_t nrestricted;
+	struct vault_user_view user_view;
+	struct {
+		int pending;
+		const char *action;
+		int64_t doc;
+		unsigned perm;
+	} denial;
 };
 
 struct dossier_iter {
@@ -94,13 +119,56 @@ struct dossier_iter {
 	struct vault_view view;
 };
 
-/* Fails with DOSSIER_EMISUSE unless unlocked. */
+/*
+ * Fails with DOSSIER_EMISUSE unless unlocked, and with DOSSIER_EDENIED
+ * while the user is still on a one-time passphrase.
+ */
 int vault_need_unlocked(struct dossier *d);
+/* The same, allowing a one-time passphrase (to change it). */
+int vault_need_keys(struct dossier *d);
+
+/* vault_policy.c */
+/* Loads grants and restrictions and checks the signed policy digest. */
+int vault_policy_load(struct dossier *d);
+void vault_policy_free(struct dossier *d);
+/* Recomputes and signs the policy digest (in the open transaction). */
+int vault_policy_sign(struct dossier *d);
+/* The keyed hash of a category for grants. */
+int vault_category_mac(struct dossier *d, const char *category,
+    unsigned char mac[CRYPTO_HASH_LEN]);
+/*
+ * The acting user's permissions on document doc (0: on filing into
+ * category), whose category is given in plain text ("" for none).
+ */
+unsigned vault_perms(struct dossier *d, int64_t doc, const char *category);
+/*
+ * Fails with DOSSIER_EDENIED naming perm unless the user has it on doc
+ * (or category when doc is 0), noting the denial for vault_done().
+ */
+int vault_require(struct dossier *d, unsigned perm, const char *action,
+    int64_t doc, const char *category);
+/*
+ * For an operation on a document the user's keys open: not found unless
+ * they may read it, then denied unless they have perm.
+ */
+int vault_check_access(struct dossier *d, const struct catalog_doc *row,
+    const struct docmeta *m, unsigned perm, const char *action);
+/* Notes a refused attempt (also one hidden as "not found"). */
+void vault_note_denial(struct dossier *d, const char *action, int64_t doc,
+    unsigned perm);
+/*
+ * Every public operation returns through this: a noted denial is written
+ * to the catalog's denial table once the operation's transaction is over,
+ * for the audit log to take up.  Returns rc.
+ */
+int vault_done(struct dossier *d, int rc);
+/* Verifies a user's certificate chain up to the pinned root key. */
+int vault_verify_cert(struct dossier *d, const struct catalog_user *u);
 
 /* The level key (level, version) if held, else NULL. */
 const struct vault_lk *vault_lk(const struct dossier *d, int level,
     uint32_t version);
-/* The newest version held of level, else NULL. */
+/* The level's newest key version if held, else NULL. */
 const struct vault_lk *vault_lk_current(const struct dossier *d, int level);
 /*
  * Like vault_lk(), but a missing key is an error in d naming the
@@ -121,6 +189,10 @@ int vault_open_vermeta(struct dossier *d, const struct catalog_version *row,
 /* Seals free text (reasons) under the catalog key. */
 int vault_seal_text(struct dossier *d, const char *what, int64_t doc,
     const char *text, struct buf *out);
+
+/* Opens what vault_seal_text() sealed. */
+int vault_open_text(struct dossier *d, const char *what, int64_t doc,
+    const struct buf *blob, struct buf *out);
 
 /* The keyed hash of a metadata value for filters. */
 int vault_term(const struct vault_lk *lk, int kind, const char *value,
@@ -155,6 +227,19 @@ void vault_filter_date(const struct docmeta *m, int64_t created, char out[11]);
  */
 int vault_save_doc(struct dossier *d, struct catalog_doc *row,
     const struct vault_lk *lk, const struct docmeta *m, const char *type);
+
+/* Fills v from user row u. */
+void vault_user_view(struct vault_user_view *v, const struct catalog_user *u,
+    int must_change);
+
+/* Seals a 32-byte key (kind, level, version) to user u. */
+int vault_seal_to_user(struct dossier *d, const struct catalog_user *u,
+    const char *kind, int level, uint32_t version, const unsigned char *key);
+/* Re-reads the acting user's row, keys and the policy after a change. */
+int vault_reload_keys(struct dossier *d);
+
+/* The certificate fields of a user row. */
+void vault_cert_of(const struct catalog_user *u, struct keys_cert *c);
 
 /* Validates user-supplied metadata text. */
 int vault_check_text(struct dossier *d, const char *what, const char *s,

@@ -113,23 +113,41 @@ vault_view_doc(struct dossier *d, struct vault_view *v,
 }
 
 /*
- * Loads document id for reading.  A document whose level key the user
- * does not hold is reported as not found: its existence is not revealed.
+ * Loads document id for reading and sets *perms to what the user may do
+ * with it.  A document above the user's clearance or outside their read
+ * permission is reported as not found, its existence not revealed; the
+ * attempt is noted as a denial all the same.
  */
 static int
-read_doc(struct dossier *d, int64_t id, struct catalog_doc *row)
+read_doc(struct dossier *d, int64_t id, struct catalog_doc *row,
+    unsigned *perms, const char *action)
 {
+	struct docmeta m;
 	int rc;
 
+	*perms = 0;
 	if (id <= 0)
 		return err_set(&d->err, DOSSIER_ENOTFOUND, "no document %lld",
 		    (long long)id);
 	rc = catalog_doc_get(d->cat, id, row, &d->err);
-	if (rc == DOSSIER_OK && vault_lk(d, row->level, row->key_version) ==
-	    NULL)
-		rc = err_set(&d->err, DOSSIER_ENOTFOUND, "no document %lld",
+	if (rc != DOSSIER_OK)
+		return rc;
+	if (vault_lk(d, row->level, row->key_version) == NULL) {
+		vault_note_denial(d, action, id, DOSSIER_PERM_READ);
+		return err_set(&d->err, DOSSIER_ENOTFOUND, "no document %lld",
 		    (long long)id);
-	return rc;
+	}
+	rc = vault_open_docmeta(d, row, &m);
+	if (rc != DOSSIER_OK)
+		return rc;
+	*perms = vault_perms(d, id, m.category);
+	docmeta_release(&m);
+	if (!(*perms & DOSSIER_PERM_READ)) {
+		vault_note_denial(d, action, id, DOSSIER_PERM_READ);
+		return err_set(&d->err, DOSSIER_ENOTFOUND, "no document %lld",
+		    (long long)id);
+	}
+	return DOSSIER_OK;
 }
 
 int
@@ -138,17 +156,19 @@ dossier_show(struct dossier *d, int64_t id, const struct dossier_doc **doc)
 	struct catalog_doc row;
 	int rc;
 
+	unsigned perms;
+
 	memset(&row, 0, sizeof(row));
 	*doc = NULL;
 	rc = vault_need_unlocked(d);
 	if (rc == DOSSIER_OK)
-		rc = read_doc(d, id, &row);
+		rc = read_doc(d, id, &row, &perms, "show");
 	if (rc == DOSSIER_OK)
 		rc = vault_view_doc(d, &d->view, &row);
 	if (rc == DOSSIER_OK)
 		*doc = &d->view.doc;
 	buf_release(&row.meta);
-	return rc;
+	return vault_done(d, rc);
 }
 
 /* Adds the keyed hashes of value under every key of the listed levels. */
@@ -175,6 +195,39 @@ add_terms(struct dossier *d, int kind, const char *value, const int *levels,
 		(*n)++;
 	}
 	return DOSSIER_OK;
+}
+
+/*
+ * Drops from a listing what the user may not read, so that neither the
+ * documents nor their number show.  Administrators read everything their
+ * keys open, so the check is skipped for them.
+ */
+static int
+keep_readable(struct dossier *d, struct dossier_iter *it)
+{
+	struct catalog_doc row;
+	struct docmeta m;
+	size_t i, n = 0;
+	int rc = DOSSIER_OK;
+
+	if (vault_perms(d, 0, NULL) == DOSSIER_PERM_ALL)
+		return DOSSIER_OK;
+	memset(&row, 0, sizeof(row));
+	for (i = 0; i < it->nids; i++) {
+		rc = catalog_doc_get(d->cat, it->ids[i], &row, &d->err);
+		if (rc == DOSSIER_ENOTFOUND)
+			continue;
+		if (rc == DOSSIER_OK)
+			rc = vault_open_docmeta(d, &row, &m);
+		if (rc != DOSSIER_OK)
+			break;
+		if (vault_perms(d, row.id, m.category) & DOSSIER_PERM_READ)
+			it->ids[n++] = row.id;
+		docmeta_release(&m);
+	}
+	buf_release(&row.meta);
+	it->nids = n;
+	return rc;
 }
 
 int
@@ -237,6 +290,8 @@ dossier_list(struct dossier *d, const struct dossier_filter *f,
 	if (rc == DOSSIER_OK && (f->category != NULL || f->tag != NULL) &&
 	    nterms == 0)
 		it->nids = 0;
+	if (rc == DOSSIER_OK)
+		rc = keep_readable(d, it);
 out:
 	free(terms);
 	if (rc != DOSSIER_OK) {
@@ -254,14 +309,16 @@ dossier_history(struct dossier *d, int64_t id, struct dossier_iter **itp)
 	struct dossier_iter *it;
 	int rc;
 
+	unsigned perms;
+
 	*itp = NULL;
 	memset(&row, 0, sizeof(row));
 	rc = vault_need_unlocked(d);
 	if (rc == DOSSIER_OK)
-		rc = read_doc(d, id, &row);
+		rc = read_doc(d, id, &row, &perms, "history");
 	buf_release(&row.meta);
 	if (rc != DOSSIER_OK)
-		return rc;
+		return vault_done(d, rc);
 	it = calloc(1, sizeof(*it));
 	if (it == NULL)
 		return err_nomem(&d->err);
@@ -375,13 +432,20 @@ get_into(struct dossier *d, int64_t id, int version, int fd, const char *name)
 	struct store_binding b;
 	struct err se;
 	unsigned char *dek = NULL;
+	unsigned perms;
 	int rc;
 
 	memset(&row, 0, sizeof(row));
 	memset(&v, 0, sizeof(v));
 	rc = vault_need_unlocked(d);
 	if (rc == DOSSIER_OK)
-		rc = read_doc(d, id, &row);
+		rc = read_doc(d, id, &row, &perms, "get");
+	if (rc == DOSSIER_OK && !(perms & DOSSIER_PERM_EXPORT)) {
+		vault_note_denial(d, "get", id, DOSSIER_PERM_EXPORT);
+		rc = err_set(&d->err, DOSSIER_EDENIED,
+		    "permission denied: user '%s' lacks 'export' on document "
+		    "%lld", d->user.name, (long long)id);
+	}
 	if (rc != DOSSIER_OK)
 		goto out;
 	if (version < 0 || version > row.version) {
@@ -426,7 +490,7 @@ out:
 int
 dossier_get_fd(struct dossier *d, int64_t id, int version, int fd)
 {
-	return get_into(d, id, version, fd, "output");
+	return vault_done(d, get_into(d, id, version, fd, "output"));
 }
 
 int
@@ -463,5 +527,5 @@ dossier_get_file(struct dossier *d, int64_t id, int version, const char *path)
 	unlink(tmp);
 	if (rc == DOSSIER_OK)
 		rc = fs_sync_dir(dir, &d->err);
-	return rc;
+	return vault_done(d, rc);
 }

@@ -247,8 +247,12 @@ dossier_verify(struct dossier *d, unsigned flags, dossier_problem_fn cb,
 		    err_set(&d->err, DOSSIER_EMISUSE, "vault is not open");
 	if (!(flags & DOSSIER_VERIFY_NO_KEYS)) {
 		rc = vault_need_unlocked(d);
+		if (rc == DOSSIER_OK &&
+		    !(vault_perms(d, 0, NULL) & DOSSIER_PERM_ADMIN))
+			rc = vault_require(d, DOSSIER_PERM_BACKUP, "verify", 0,
+			    NULL);
 		if (rc != DOSSIER_OK)
-			return rc;
+			return vault_done(d, rc);
 	}
 	memset(&v, 0, sizeof(v));
 	v.d = d;

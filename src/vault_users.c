@@ -1,0 +1,546 @@
+/*
+ * vault_users.c: people and permissions: users, clearance, key rotation,
+ * grants, restriction.  Every change here is made by an administrator in
+ * one transaction that ends by re-signing the policy digest.
+ *
+ * Clearance is enforced by keys: a user holds (sealed to their X25519 key)
+ * the level keys of their clearance and below.  Raising a clearance seals
+ * more keys; lowering it or disabling the user deletes theirs and rotates
+ * those levels, so documents filed afterwards are out of their reach.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vault_int.h"
+
+#define ONETIME_GROUPS 5
+#define ONETIME_LEN (ONETIME_GROUPS * 5) /* "abcd-" x 5, last '-' is NUL */
+
+void
+vault_user_view(struct vault_user_view *v, const struct catalog_user *u, int must_change)
+{
+	char *p, *comma;
+	size_t n = 0;
+
+	v->u = *u;
+	snprintf(v->buf, sizeof(v->buf), "%s", u->groups);
+	for (p = v->buf; *p != '\0' && n < 64; p = comma + 1) {
+		comma = strchr(p, ',');
+		v->groups[n++] = p;
+		if (comma == NULL)
+			break;
+		*comma = '\0';
+	}
+	memset(&v->info, 0, sizeof(v->info));
+	v->info.name = v->u.name;
+	v->info.role = v->u.role;
+	v->info.clearance = v->u.clearance;
+	v->info.groups = v->groups;
+	v->info.ngroups = n;
+	v->info.disabled = v->u.disabled;
+	v->info.must_change = must_change;
+	v->info.created = v->u.created;
+	v->info.certifier = v->u.certifier;
+	v->info.perms = policy_role_perms(v->u.role);
+}
+
+static int
+need_admin(struct dossier *d, const char *action)
+{
+	int rc = vault_need_unlocked(d);
+
+	if (rc == DOSSIER_OK)
+		rc = vault_require(d, DOSSIER_PERM_ADMIN, action, 0, NULL);
+	return rc;
+}
+
+/* Sorted, unique, validated "a,b" from the group names given. */
+static int
+group_list(struct dossier *d, const char *const *groups, size_t n,
+    char *out, size_t outsz)
+{
+	const char *sorted[64], *t;
+	size_t i, j, len = 0;
+	int rc;
+
+	if (n > 64)
+		return err_set(&d->err, DOSSIER_EUSAGE, "more than 64 groups");
+	for (i = 0; i < n; i++) {
+		t = groups[i][0] == '@' ? groups[i] + 1 : groups[i];
+		rc = vault_check_user_name(&d->err, t);
+		if (rc != DOSSIER_OK)
+			return err_set(&d->err, rc, "invalid group name '%s'",
+			    groups[i]);
+		for (j = i; j > 0 && strcmp(sorted[j - 1], t) > 0; j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = t;
+	}
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i > 0 && strcmp(sorted[i], sorted[i - 1]) == 0)
+			continue;
+		if (len + strlen(sorted[i]) + 2 > outsz)
+			return err_set(&d->err, DOSSIER_EUSAGE,
+			    "group names too long");
+		len += (size_t)snprintf(out + len, outsz - len, "%s%s",
+		    len > 0 ? "," : "", sorted[i]);
+	}
+	return DOSSIER_OK;
+}
+
+/* A readable one-time passphrase: five groups of four letters/digits. */
+static int
+make_onetime(struct dossier *d, char *out, size_t outsz)
+{
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+	unsigned char rnd[ONETIME_GROUPS * 4];
+	size_t i, k = 0;
+
+	if (outsz < ONETIME_LEN)
+		return err_set(&d->err, DOSSIER_EUSAGE,
+		    "one-time passphrase buffer too small");
+	if (crypto_random(rnd, sizeof(rnd)) != DOSSIER_OK)
+		return err_set(&d->err, DOSSIER_EINTERNAL, "no random bytes");
+	for (i = 0; i < sizeof(rnd); i++) {
+		/* 31 letters: the bias of % 31 on a byte is under 1%. */
+		out[k++] = alphabet[rnd[i] % (sizeof(alphabet) - 1)];
+		if (i % 4 == 3 && i + 1 < sizeof(rnd))
+			out[k++] = '-';
+	}
+	out[k] = '\0';
+	mem_wipe(rnd, sizeof(rnd));
+	return DOSSIER_OK;
+}
+
+/* New key pairs for u; the secrets go to secret (secure memory). */
+static int
+new_user_keys(struct dossier *d, struct catalog_user *u, unsigned char *secret)
+{
+	int rc;
+
+	rc = crypto_x25519_keypair(u->x_pub, secret);
+	if (rc == DOSSIER_OK)
+		rc = crypto_ed25519_keypair(u->ed_pub,
+		    secret + CRYPTO_X25519_LEN);
+	if (rc != DOSSIER_OK)
+		return err_set(&d->err, rc, "cannot make keys for '%s'",
+		    u->name);
+	return DOSSIER_OK;
+}
+
+/* Signs u's certificate as the acting administrator and stores the row. */
+static int
+certify(struct dossier *d, struct catalog_user *u)
+{
+	struct keys_cert c;
+	struct buf msg = BUF_INIT;
+	int rc;
+
+	snprintf(u->certifier, sizeof(u->certifier), "%s", d->user.name);
+	vault_cert_of(u, &c);
+	rc = keys_cert_bytes(d->vault_id, &c, &msg);
+	if (rc == DOSSIER_OK)
+		rc = crypto_ed25519_sign(d->secret + CRYPTO_X25519_LEN,
+		    msg.data, msg.len, u->cert);
+	buf_release(&msg);
+	if (rc != DOSSIER_OK)
+		return err_set(&d->err, rc, "cannot certify '%s'", u->name);
+	return catalog_user_insert(d->cat, u, &d->err);
+}
+
+/*
+ * Seals to u every key the acting administrator holds for levels in
+ * [from, to] (all versions, so older documents stay readable), and the
+ * catalog key when with_ck.
+ */
+static int
+seal_keys(struct dossier *d, const struct catalog_user *u, int from, int to,
+    int with_ck)
+{
+	size_t i;
+	int rc = DOSSIER_OK;
+
+	if (with_ck)
+		rc = vault_seal_to_user(d, u, "catalog", 0, 1, d->ck);
+	for (i = 0; rc == DOSSIER_OK && i < d->nlks; i++) {
+		if (d->lks[i].level < from || d->lks[i].level > to)
+			continue;
+		rc = vault_seal_to_user(d, u, "level", d->lks[i].level,
+		    d->lks[i].version, d->lks[i].key + LK_ROOT);
+	}
+	return rc;
+}
+
+/* A one-time passphrase slot for u's secrets. */
+static int
+onetime_slot(struct dossier *d, const struct catalog_user *u,
+    const unsigned char *secret, char *onetime, size_t onetimesz)
+{
+	struct catalog_slot slot;
+	int rc;
+
+	memset(&slot, 0, sizeof(slot));
+	rc = make_onetime(d, onetime, onetimesz);
+	if (rc != DOSSIER_OK)
+		return rc;
+	keys_kdf_default(&slot.kdf);
+	slot.one_time = 1;
+	rc = keys_slot_seal(onetime, strlen(onetime), d->vault_id, u->name,
+	    &slot.kdf, secret, slot.salt, slot.blob);
+	if (rc != DOSSIER_OK)
+		return err_set(&d->err, rc, "cannot seal the keys of '%s'",
+		    u->name);
+	return catalog_slot_insert(d->cat, u->name, &slot, &d->err);
+}
+
+struct users {
+	struct dossier *d;
+	struct catalog_user *v;
+	size_t n;
+};
+
+static int
+collect_user(void *ctx, const struct catalog_user *u)
+{
+	struct users *us = ctx;
+	struct catalog_user *nv;
+
+	nv = realloc(us->v, (us->n + 1) * sizeof(*nv));
+	if (nv == NULL)
+		return err_nomem(&us->d->err);
+	us->v = nv;
+	nv[us->n++] = *u;
+	return 0;
+}
+
+/*
+ * A new version of level's key, sealed to every enabled user cleared for
+ * it (the acting administrator included): documents filed from now on
+ * use it, and whoever lost the level holds none of it.
+ */
+static int
+rotate(struct dossier *d, int level)
+{
+	struct users us = { d, NULL, 0 };
+	unsigned char *key;
+	uint32_t version;
+	size_t i;
+	int rc;
+
+	key = crypto_secure_alloc(CRYPTO_KEY_LEN);
+	if (key == NULL)
+		return err_nomem(&d->err);
+	rc = catalog_level_key_current(d->cat, level, &version, &d->err);
+	if (rc == DOSSIER_OK && crypto_random(key, CRYPTO_KEY_LEN) != 0)
+		rc = err_set(&d->err, DOSSIER_EINTERNAL, "no random bytes");
+	if (rc == DOSSIER_OK)
+		rc = catalog_level_key_insert(d->cat, level, version + 1,
+		    vault_now(), &d->err);
+	if (rc == DOSSIER_OK)
+		rc = catalog_users_each(d->cat, collect_user, &us, &d->err);
+	for (i = 0; rc == DOSSIER_OK && i < us.n; i++)
+		if (!us.v[i].disabled && us.v[i].clearance >= level)
+			rc = vault_seal_to_user(d, &us.v[i], "level", level,
+			    version + 1, key);
+	free(us.v);
+	crypto_secure_free(key, CRYPTO_KEY_LEN);
+	return rc;
+}
+
+/* Ends a policy change: sign, commit, and take up the new state. */
+static int
+finish(struct dossier *d, int rc)
+{
+	if (rc == DOSSIER_OK)
+		rc = vault_policy_sign(d);
+	if (rc == DOSSIER_OK)
+		rc = catalog_commit(d->cat, &d->err);
+	else
+		catalog_rollback(d->cat);
+	if (rc == DOSSIER_OK)
+		rc = vault_reload_keys(d);
+	return rc;
+}
+
+static int
+check_new_user(struct dossier *d, const char *name, const char *role,
+    int clearance)
+{
+	int rc;
+
+	rc = vault_check_user_name(&d->err, name);
+	if (rc == DOSSIER_OK && !policy_role_valid(role != NULL ? role : ""))
+		rc = err_set(&d->err, DOSSIER_EUSAGE,
+		    "unknown role '%s': use admin, clerk, viewer, auditor or "
+		    "backup", role != NULL ? role : "");
+	if (rc == DOSSIER_OK && (clearance < 0 || clearance >= DOSSIER_NLEVELS))
+		rc = err_set(&d->err, DOSSIER_EUSAGE, "invalid clearance %d",
+		    clearance);
+	return rc;
+}
+
+int
+dossier_user_add(struct dossier *d, const char *name, const char *role,
+    int clearance, const char *const *groups, size_t ngroups, char *onetime,
+    size_t onetimesz)
+{
+	struct catalog_user u, old;
+	struct err ignored;
+	unsigned char *secret = NULL;
+	int rc;
+
+	memset(&u, 0, sizeof(u));
+	rc = need_admin(d, "user add");
+	if (rc == DOSSIER_OK)
+		rc = check_new_user(d, name, role, clearance);
+	if (rc == DOSSIER_OK)
+		rc = group_list(d, groups, ngroups, u.groups, sizeof(u.groups));
+	if (rc == DOSSIER_OK && clearance > d->user.clearance)
+		rc = err_set(&d->err, DOSSIER_EDENIED,
+		    "cannot clear '%s' for %s: user '%s' is not cleared for it",
+		    name, dossier_level_name(clearance, 0), d->user.name);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	secret = crypto_secure_alloc(KEYS_USER_SECRET_LEN);
+	if (secret == NULL)
+		return err_nomem(&d->err);
+	rc = catalog_begin(d->cat, &d->err);
+	if (rc != DOSSIER_OK)
+		goto out;
+	if (catalog_user_get(d->cat, name, &old, &ignored) == DOSSIER_OK) {
+		rc = err_set(&d->err, DOSSIER_ECONFLICT,
+		    "user '%s' exists", name);
+		catalog_rollback(d->cat);
+		goto out;
+	}
+	snprintf(u.name, sizeof(u.name), "%s", name);
+	snprintf(u.role, sizeof(u.role), "%s", role);
+	u.clearance = clearance;
+	u.created = vault_now();
+	rc = new_user_keys(d, &u, secret);
+	if (rc == DOSSIER_OK)
+		rc = certify(d, &u);
+	if (rc == DOSSIER_OK)
+		rc = onetime_slot(d, &u, secret, onetime, onetimesz);
+	if (rc == DOSSIER_OK)
+		rc = seal_keys(d, &u, 0, clearance, 1);
+	rc = finish(d, rc);
+out:
+	crypto_secure_free(secret, KEYS_USER_SECRET_LEN);
+	if (rc != DOSSIER_OK && onetime != NULL && onetimesz > 0)
+		mem_wipe(onetime, onetimesz);
+	return rc;
+}
+
+/* The acting user replaces their own passphrase. */
+static int
+passwd_self(struct dossier *d, const char *pass, size_t passlen)
+{
+	struct catalog_slot slot;
+	int rc;
+
+	rc = vault_need_keys(d);
+	if (rc == DOSSIER_OK)
+		rc = vault_check_passphrase(&d->err, pass, passlen);
+	if (rc != DOSSIER_OK)
+		return rc;
+	memset(&slot, 0, sizeof(slot));
+	keys_kdf_default(&slot.kdf);
+	rc = keys_slot_seal(pass, passlen, d->vault_id, d->user.name, &slot.kdf,
+	    d->secret, slot.salt, slot.blob);
+	if (rc != DOSSIER_OK)
+		return err_set(&d->err, rc, "cannot seal the keys of '%s'",
+		    d->user.name);
+	rc = catalog_begin(d->cat, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = catalog_slot_insert(d->cat, d->user.name, &slot, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = catalog_commit(d->cat, &d->err);
+	else
+		catalog_rollback(d->cat);
+	if (rc == DOSSIER_OK)
+		d->must_change = 0;
+	return rc;
+}
+
+/*
+ * An administrator resets another user: new key pairs (the old secrets
+ * are unknown to the administrator), every key sealed anew, and a
+ * one-time passphrase.
+ */
+static int
+passwd_reset(struct dossier *d, const char *name, char *onetime,
+    size_t onetimesz)
+{
+	struct catalog_user u;
+	unsigned char *secret;
+	int rc;
+
+	rc = need_admin(d, "user passwd");
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	secret = crypto_secure_alloc(KEYS_USER_SECRET_LEN);
+	if (secret == NULL)
+		return err_nomem(&d->err);
+	rc = catalog_begin(d->cat, &d->err);
+	if (rc != DOSSIER_OK)
+		goto out;
+	rc = catalog_user_get(d->cat, name, &u, &d->err);
+	if (rc == DOSSIER_OK && u.clearance > d->user.clearance)
+		rc = err_set(&d->err, DOSSIER_EDENIED,
+		    "cannot reset '%s': user '%s' holds fewer keys", name,
+		    d->user.name);
+	if (rc == DOSSIER_OK)
+		rc = new_user_keys(d, &u, secret);
+	if (rc == DOSSIER_OK)
+		rc = certify(d, &u);
+	if (rc == DOSSIER_OK)
+		rc = catalog_sealed_delete_all(d->cat, name, &d->err);
+	if (rc == DOSSIER_OK && !u.disabled)
+		rc = seal_keys(d, &u, 0, u.clearance, 1);
+	if (rc == DOSSIER_OK)
+		rc = onetime_slot(d, &u, secret, onetime, onetimesz);
+	rc = finish(d, rc);
+out:
+	crypto_secure_free(secret, KEYS_USER_SECRET_LEN);
+	return rc;
+}
+
+int
+dossier_user_passwd(struct dossier *d, const char *name, const char *pass,
+    size_t passlen, char *onetime, size_t onetimesz)
+{
+	if (d == NULL || !d->unlocked)
+		return d == NULL ? DOSSIER_EMISUSE : vault_need_keys(d);
+	if (name == NULL || strcmp(name, d->user.name) == 0)
+		return passwd_self(d, pass, passlen);
+	return passwd_reset(d, name, onetime, onetimesz);
+}
+
+/* Loads user name for an administrator's change, in the transaction. */
+static int
+load_user(struct dossier *d, const char *name, struct catalog_user *u)
+{
+	int rc;
+
+	rc = catalog_user_get(d->cat, name, u, &d->err);
+	if (rc == DOSSIER_OK && strcmp(name, d->user.name) == 0)
+		rc = err_set(&d->err, DOSSIER_ECONFLICT,
+		    "administrators cannot disable or lower themselves: ask "
+		    "another administrator");
+	return rc;
+}
+
+int
+dossier_user_disable(struct dossier *d, const char *name)
+{
+	struct catalog_user u;
+	int rc, level;
+
+	rc = need_admin(d, "user disable");
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	rc = catalog_begin(d->cat, &d->err);
+	if (rc != DOSSIER_OK)
+		return rc;
+	rc = load_user(d, name, &u);
+	if (rc == DOSSIER_OK && u.disabled)
+		rc = err_set(&d->err, DOSSIER_ECONFLICT,
+		    "user '%s' is already disabled", name);
+	if (rc == DOSSIER_OK) {
+		u.disabled = 1;
+		rc = certify(d, &u);
+	}
+	if (rc == DOSSIER_OK)
+		rc = catalog_sealed_delete_all(d->cat, name, &d->err);
+	for (level = 0; rc == DOSSIER_OK && level <= u.clearance; level++)
+		rc = rotate(d, level);
+	return finish(d, rc);
+}
+
+int
+dossier_user_clearance(struct dossier *d, const char *name, int level)
+{
+	struct catalog_user u;
+	int rc, l, old;
+
+	rc = need_admin(d, "user clearance");
+	if (rc == DOSSIER_OK && (level < 0 || level >= DOSSIER_NLEVELS))
+		rc = err_set(&d->err, DOSSIER_EUSAGE, "invalid level %d", level);
+	if (rc == DOSSIER_OK && level > d->user.clearance)
+		rc = err_set(&d->err, DOSSIER_EDENIED,
+		    "cannot clear '%s' for %s: user '%s' is not cleared for it",
+		    name, dossier_level_name(level, 0), d->user.name);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	rc = catalog_begin(d->cat, &d->err);
+	if (rc != DOSSIER_OK)
+		return rc;
+	rc = load_user(d, name, &u);
+	if (rc == DOSSIER_OK && u.disabled)
+		rc = err_set(&d->err, DOSSIER_ECONFLICT,
+		    "user '%s' is disabled", name);
+	if (rc != DOSSIER_OK)
+		return finish(d, rc);
+	old = u.clearance;
+	u.clearance = level;
+	rc = certify(d, &u);
+	if (rc == DOSSIER_OK && level > old)
+		rc = seal_keys(d, &u, old + 1, level, 0);
+	if (rc == DOSSIER_OK && level < old)
+		rc = catalog_sealed_delete(d->cat, name, level + 1, &d->err);
+	for (l = level + 1; rc == DOSSIER_OK && l <= old; l++)
+		rc = rotate(d, l);
+	return finish(d, rc);
+}
+
+static int
+slot_one_time(struct dossier *d, const char *name)
+{
+	struct catalog_slot slot;
+	struct err ignored;
+
+	return catalog_slot_get(d->cat, name, &slot, &ignored) == DOSSIER_OK &&
+	    slot.one_time;
+}
+
+int
+dossier_user_show(struct dossier *d, const char *name,
+    const struct dossier_user_info **u)
+{
+	struct catalog_user row;
+	int rc;
+
+	*u = NULL;
+	rc = vault_need_unlocked(d);
+	if (rc == DOSSIER_OK && strcmp(name, d->user.name) != 0)
+		rc = vault_require(d, DOSSIER_PERM_ADMIN, "user show", 0, NULL);
+	if (rc == DOSSIER_OK)
+		rc = catalog_user_get(d->cat, name, &row, &d->err);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_user_view(&d->user_view, &row, slot_one_time(d, name));
+	*u = &d->user_view.info;
+	return DOSSIER_OK;
+}
+
+int
+dossier_user_each(struct dossier *d, dossier_user_fn fn, void *ctx)
+{
+	struct users us = { d, NULL, 0 };
+	struct vault_user_view v;
+	size_t i;
+	int rc;
+
+	rc = need_admin(d, "user list");
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	rc = catalog_users_each(d->cat, collect_user, &us, &d->err);
+	for (i = 0; rc == DOSSIER_OK && i < us.n; i++) {
+		vault_user_view(&v, &us.v[i], slot_one_time(d, us.v[i].name));
+		rc = fn(ctx, &v.info);
+	}
+	free(us.v);
+	return rc;
+}
