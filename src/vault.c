@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "weakpass.h"
 #include "vault_int.h"
 
 static const char *const level_en[DOSSIER_NLEVELS] = {
@@ -126,6 +127,7 @@ vault_check_user_name(struct err *e, const char *name)
 int
 vault_check_passphrase(struct err *e, const char *pass, size_t len)
 {
+	const char *why;
 	size_t i, chars = 0;
 
 	/* Characters, not bytes: 12 Chinese characters are a fine phrase. */
@@ -136,6 +138,8 @@ vault_check_passphrase(struct err *e, const char *pass, size_t len)
 		return err_set(e, DOSSIER_EUSAGE,
 		    "passphrase is too short: it needs at least %d characters",
 		    VAULT_PASS_MIN);
+	if (weakpass_check(pass, len, &why))
+		return err_set(e, DOSSIER_EUSAGE, "passphrase refused: %s", why);
 	return DOSSIER_OK;
 }
 

@@ -12,6 +12,7 @@
 
 #include "dossier.h"
 #include "policy.h"
+#include "weakpass.h"
 
 static const unsigned char cat_a[CRYPTO_HASH_LEN] = { 1 };
 static const unsigned char cat_b[CRYPTO_HASH_LEN] = { 2 };
@@ -122,6 +123,28 @@ test_names(void **state)
 	assert_int_equal(dossier_role_perms("root", &p), DOSSIER_EUSAGE);
 }
 
+static void
+test_weak_passphrases(void **state)
+{
+	static const char *const weak[] = { "password1234", "PASSWORD1234",
+		"woaini1314520", "1qaz2wsx3edc", "aaaaaaaaaaaa",
+		"abcabcabcabc", "121212121212", "123456789012", "abcdefghijkl",
+		"zyxwvutsrqpo", "qwertyuiopas" };
+	static const char *const fine[] = { "correct horse battery",
+		"我们的档案室在三楼东侧", "HT-2022-0315 contract", "a1b2c3d4e5f6g" };
+	const char *why;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
+		why = NULL;
+		assert_true(weakpass_check(weak[i], strlen(weak[i]), &why));
+		assert_non_null(why);
+	}
+	for (i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+		assert_false(weakpass_check(fine[i], strlen(fine[i]), &why));
+}
+
 int
 main(void)
 {
@@ -130,6 +153,7 @@ main(void)
 		cmocka_unit_test(test_grants),
 		cmocka_unit_test(test_restricted),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_weak_passphrases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
