@@ -892,6 +892,7 @@ create_admin(struct dossier *d, const char *admin, const char *pass,
 	if (rc == DOSSIER_OK)
 		rc = crypto_ed25519_sign(d->secret + CRYPTO_X25519_LEN,
 		    msg.data, msg.len, u->cert);
+	memset(&slot, 0, sizeof(slot));
 	keys_kdf_default(&slot.kdf);
 	if (rc == DOSSIER_OK)
 		rc = keys_slot_seal(pass, passlen, d->vault_id, admin,
