@@ -1279,3 +1279,27 @@ catalog_docs_at_old_keys(struct catalog *c, int64_t **ids, size_t *nids,
 	*nids = n;
 	return DOSSIER_OK;
 }
+
+int
+catalog_level_keys_each(struct catalog *c, catalog_level_key_fn fn, void *ctx,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(c, &st, "SELECT level, version, created FROM level_key"
+	    " ORDER BY level, version;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = fn(ctx, sqlite3_column_int(st, 0),
+		    (uint32_t)sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 2));
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "read");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -193,6 +193,11 @@ int catalog_doc_ids(struct catalog *c, const struct catalog_query *q,
 int catalog_purge_record(struct catalog *c, int64_t doc, int64_t at,
     const char *by, const struct buf *reason, struct err *e);
 
+typedef int (*catalog_level_key_fn)(void *ctx, int level, uint32_t version,
+    int64_t created);
+/* Every level key version, in order. */
+int catalog_level_keys_each(struct catalog *c, catalog_level_key_fn fn,
+    void *ctx, struct err *e);
 /* The newest version of level's key. */
 int catalog_level_key_current(struct catalog *c, int level, uint32_t *version,
     struct err *e);

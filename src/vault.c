@@ -209,6 +209,9 @@ vault_need_unlocked(struct dossier *d)
 	int rc = vault_need_keys(d);
 
 	if (rc == DOSSIER_OK && d->must_change)
+		vault_note_denial(d, "before replacing the one-time passphrase",
+		    0, DOSSIER_PERM_READ);
+	if (rc == DOSSIER_OK && d->must_change)
 		return err_set(&d->err, DOSSIER_EDENIED,
 		    "user '%s' must first replace the one-time passphrase "
 		    "(dossier user passwd)", d->user.name);

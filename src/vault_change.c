@@ -193,6 +193,18 @@ current_type(struct dossier *d, const struct catalog_doc *row, char *type,
 	return rc;
 }
 
+/* The user holds an older key of the level but not its newest. */
+static int
+no_current_key(struct dossier *d, const struct catalog_doc *row,
+    const char *action)
+{
+	vault_note_denial(d, action, row->id, DOSSIER_PERM_EDIT);
+	return err_set(&d->err, DOSSIER_EDENIED,
+	    "document %lld: user '%s' does not hold the current key of level "
+	    "%s", (long long)row->id, d->user.name,
+	    dossier_level_name(row->level, 0));
+}
+
 /*
  * Runs change() on document id inside one write transaction, with its
  * metadata opened, then saves under the level key chosen by change.
@@ -213,7 +225,7 @@ change_doc(struct dossier *d, int64_t id, unsigned perm, const char *action,
 	memset(&row, 0, sizeof(row));
 	rc = vault_need_unlocked(d);
 	if (rc != DOSSIER_OK)
-		return rc;
+		return vault_done(d, rc);
 	rc = catalog_begin(d->cat, &d->err);
 	if (rc != DOSSIER_OK)
 		return rc;
@@ -234,8 +246,11 @@ change_doc(struct dossier *d, int64_t id, unsigned perm, const char *action,
 		rc = current_type(d, &row, type, sizeof(type));
 	if (rc == DOSSIER_OK) {
 		lk = vault_lk_current(d, row.level);
-		rc = change(d, &row, &m, &lk, arg);
+		if (lk == NULL)
+			rc = no_current_key(d, &row, action);
 	}
+	if (rc == DOSSIER_OK)
+		rc = change(d, &row, &m, &lk, arg);
 	if (rc == DOSSIER_OK) {
 		row.modified = vault_now();
 		rc = vault_save_doc(d, &row, lk, &m, type);
@@ -263,6 +278,8 @@ change_meta(struct dossier *d, struct catalog_doc *row, struct docmeta *m,
 		return rc;
 	*lk = vault_lk_current(d, e->level);
 	if (*lk == NULL)
+		vault_note_denial(d, "meta", row->id, DOSSIER_PERM_EDIT);
+	if (*lk == NULL)
 		return err_set(&d->err, DOSSIER_EDENIED,
 		    "cannot move document %lld to level %s: user '%s' is not "
 		    "cleared for it", (long long)row->id,
@@ -281,7 +298,7 @@ dossier_meta(struct dossier *d, int64_t id, const struct dossier_meta_edit *e)
 	if (rc == DOSSIER_OK && e != NULL)
 		rc = change_doc(d, id, DOSSIER_PERM_EDIT, "meta", change_meta,
 		    e);
-	return rc;
+	return vault_done(d, rc);
 }
 
 static int
@@ -312,7 +329,7 @@ dossier_rm(struct dossier *d, int64_t id, const char *reason)
 	if (rc == DOSSIER_OK)
 		rc = change_doc(d, id, DOSSIER_PERM_DELETE, "rm", change_rm,
 		    reason);
-	return rc;
+	return vault_done(d, rc);
 }
 
 static int
@@ -380,16 +397,20 @@ dossier_purge(struct dossier *d, int64_t id, const char *reason)
 		rc = vault_check_text(d, "reason", reason != NULL ? reason : "",
 		    VAULT_NOTE_MAX, 0);
 	if (rc == DOSSIER_OK)
-		rc = vault_require(d, DOSSIER_PERM_ADMIN, "purge", id, NULL);
+		/* The role's: no grant on a document confers it. */
+		rc = vault_require(d, DOSSIER_PERM_ADMIN, "purge", 0, NULL);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
 	rc = catalog_begin(d->cat, &d->err);
 	if (rc != DOSSIER_OK)
 		return rc;
 	rc = catalog_doc_get(d->cat, id, &row, &d->err);
-	if (rc == DOSSIER_OK && vault_lk(d, row.level, row.key_version) == NULL)
+	if (rc == DOSSIER_OK && vault_lk(d, row.level, row.key_version) ==
+	    NULL) {
+		vault_note_denial(d, "purge", id, DOSSIER_PERM_READ);
 		rc = err_set(&d->err, DOSSIER_ENOTFOUND, "no document %lld",
 		    (long long)id);
+	}
 	if (rc == DOSSIER_OK)
 		rc = catalog_versions_each(d->cat, id, collect_object, &o,
 		    &d->err);
@@ -409,7 +430,7 @@ dossier_purge(struct dossier *d, int64_t id, const char *reason)
 	free(o.names);
 	buf_release(&sealed);
 	buf_release(&row.meta);
-	return rc;
+	return vault_done(d, rc);
 }
 
 static int
@@ -418,11 +439,23 @@ change_rekey(struct dossier *d, struct catalog_doc *row, struct docmeta *m,
 {
 	(void)m;
 	(void)arg;
-	*lk = vault_lk_current(d, row->level);
-	if (*lk == NULL)
-		return vault_lk_need(d, row->level, row->key_version, row->id,
-		    lk);
+	/* change_doc() made sure the current key is held. */
 	return reclassify(d, row->id, *lk);
+}
+
+static int
+holds_current_key(struct dossier *d, int64_t id)
+{
+	struct catalog_doc row;
+	struct err ignored;
+	int held;
+
+	memset(&row, 0, sizeof(row));
+	held = catalog_doc_get(d->cat, id, &row, &ignored) == DOSSIER_OK &&
+	    vault_lk_current(d, row.level) != NULL &&
+	    vault_lk(d, row.level, row.key_version) != NULL;
+	buf_release(&row.meta);
+	return held;
 }
 
 /*
@@ -445,6 +478,9 @@ dossier_rekey(struct dossier *d, int64_t *count)
 	if (rc == DOSSIER_OK)
 		rc = catalog_docs_at_old_keys(d->cat, &ids, &n, &d->err);
 	for (i = 0; rc == DOSSIER_OK && i < n; i++) {
+		/* Levels above this administrator's clearance: not theirs. */
+		if (!holds_current_key(d, ids[i]))
+			continue;
 		rc = change_doc(d, ids[i], DOSSIER_PERM_ADMIN, "rekey",
 		    change_rekey, NULL);
 		if (rc == DOSSIER_OK && count != NULL)

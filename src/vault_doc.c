@@ -367,6 +367,7 @@ add_file(struct dossier *d, const char *path,
 	    DOSSIER_LEVEL_INTERNAL;
 	dup.lk = vault_lk_current(d, level);
 	if (dup.lk == NULL) {
+		vault_note_denial(d, "add", 0, DOSSIER_PERM_FILE);
 		rc = err_set(&d->err, DOSSIER_EDENIED,
 		    "cannot file at level %s: user '%s' is not cleared for it",
 		    dossier_level_name(level, 0), d->user.name);
@@ -631,7 +632,11 @@ dossier_update(struct dossier *d, int64_t id, const char *path,
 	}
 	lk = vault_lk_current(d, row.level);
 	if (lk == NULL) {
-		rc = vault_lk_need(d, row.level, row.key_version, id, &lk);
+		vault_note_denial(d, "update", id, DOSSIER_PERM_EDIT);
+		rc = err_set(&d->err, DOSSIER_EDENIED,
+		    "document %lld: user '%s' does not hold the current key of "
+		    "level %s", (long long)id, d->user.name,
+		    dossier_level_name(row.level, 0));
 		goto out;
 	}
 	rc = catalog_version_get(d->cat, id, row.version, &cur, &d->err);

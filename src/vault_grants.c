@@ -69,9 +69,15 @@ change_grant(struct dossier *d, const char *principal, unsigned perms,
 		    "revoke", 0, NULL);
 	if (rc == DOSSIER_OK && (perms == 0 || (perms & ~DOSSIER_PERM_ALL)))
 		rc = err_set(&d->err, DOSSIER_EUSAGE, "no permission given");
+	/* Vault-wide powers come with a role, never with a grant. */
+	if (rc == DOSSIER_OK && (perms & (DOSSIER_PERM_ADMIN |
+	    DOSSIER_PERM_AUDIT | DOSSIER_PERM_BACKUP)))
+		rc = err_set(&d->err, DOSSIER_EUSAGE,
+		    "'admin', 'audit' and 'backup' come with a role: they "
+		    "cannot be granted on a document or category");
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
-	rc = catalog_begin(d->cat, &d->err);
+	rc = vault_policy_begin(d);
 	if (rc != DOSSIER_OK)
 		return rc;
 	rc = check_principal(d, principal);
@@ -173,10 +179,10 @@ dossier_restrict(struct dossier *d, int64_t id, int on)
 	memset(&row, 0, sizeof(row));
 	rc = vault_need_unlocked(d);
 	if (rc == DOSSIER_OK)
-		rc = vault_require(d, DOSSIER_PERM_ADMIN, "restrict", id, NULL);
+		rc = vault_require(d, DOSSIER_PERM_ADMIN, "restrict", 0, NULL);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
-	rc = catalog_begin(d->cat, &d->err);
+	rc = vault_policy_begin(d);
 	if (rc != DOSSIER_OK)
 		return rc;
 	rc = catalog_doc_get(d->cat, id, &row, &d->err);

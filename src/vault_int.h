@@ -8,6 +8,9 @@
  * vault_change.c meta, rm, restore, purge
  * vault_read.c   show, list, history, get
  * vault_verify.c verify and garbage collection
+ * vault_policy.c the signed policy digest, permission checks, denials
+ * vault_users.c  users, clearance, rotation
+ * vault_grants.c grants and restriction
  */
 #ifndef DOSSIER_VAULT_INT_H
 #define DOSSIER_VAULT_INT_H
@@ -131,6 +134,11 @@ int vault_need_keys(struct dossier *d);
 /* Loads grants and restrictions and checks the signed policy digest. */
 int vault_policy_load(struct dossier *d);
 void vault_policy_free(struct dossier *d);
+/*
+ * Begins a write transaction for a policy change, after checking that the
+ * policy rows are still the signed ones.
+ */
+int vault_policy_begin(struct dossier *d);
 /* Recomputes and signs the policy digest (in the open transaction). */
 int vault_policy_sign(struct dossier *d);
 /* The keyed hash of a category for grants. */

@@ -64,6 +64,12 @@ vault_verify_cert(struct dossier *d, const struct catalog_user *u)
 			return err_set(&d->err, DOSSIER_ECORRUPT,
 			    "user '%s' was certified by '%s', who is not an "
 			    "administrator", cu.name, cu.certifier);
+		/* Nobody certifies a clearance above their own. */
+		if (certifier.clearance < cu.clearance)
+			return err_set(&d->err, DOSSIER_ECORRUPT,
+			    "user '%s' was cleared for %s by '%s', who is not "
+			    "cleared for it", cu.name,
+			    dossier_level_name(cu.clearance, 0), cu.certifier);
 		buf_reset(&msg);
 		vault_cert_of(&cu, &c);
 		rc = keys_cert_bytes(d->vault_id, &c, &msg);
@@ -149,6 +155,19 @@ digest_restriction(void *ctx, int64_t doc, const char *by, int64_t at)
 }
 
 static int
+digest_level_key(void *ctx, int level, uint32_t version, int64_t created)
+{
+	struct digest *g = ctx;
+
+	if (buf_puts(&g->b, "level_key") != 0 ||
+	    buf_put_u32(&g->b, (uint32_t)level) != 0 ||
+	    buf_put_u32(&g->b, version) != 0 ||
+	    buf_put_u64(&g->b, (uint64_t)created) != 0)
+		return err_nomem(&g->d->err);
+	return feed(g);
+}
+
+static int
 policy_digest(struct dossier *d, unsigned char out[CRYPTO_HASH_LEN])
 {
 	struct digest g = { d, NULL, BUF_INIT };
@@ -168,6 +187,10 @@ policy_digest(struct dossier *d, unsigned char out[CRYPTO_HASH_LEN])
 		rc = catalog_grants_each(d->cat, digest_grant, &g, &d->err);
 	if (rc == DOSSIER_OK)
 		rc = catalog_restrictions_each(d->cat, digest_restriction, &g,
+		    &d->err);
+	/* Key versions too: deleting a rotation's row would undo it. */
+	if (rc == DOSSIER_OK)
+		rc = catalog_level_keys_each(d->cat, digest_level_key, &g,
 		    &d->err);
 	if (rc == DOSSIER_OK && crypto_hash_final(g.h, out) != DOSSIER_OK)
 		rc = err_set(&d->err, DOSSIER_EINTERNAL,
@@ -194,6 +217,9 @@ vault_policy_sign(struct dossier *d)
 	struct buf msg = BUF_INIT, row = BUF_INIT;
 	int rc;
 
+	if (strcmp(d->user.role, "admin") != 0)
+		return err_set(&d->err, DOSSIER_EDENIED,
+		    "only an administrator signs the policy");
 	rc = policy_digest(d, digest);
 	if (rc == DOSSIER_OK)
 		rc = sig_message(d, digest, &msg);
@@ -255,6 +281,24 @@ policy_check(struct dossier *d)
 out:
 	buf_release(&row);
 	buf_release(&msg);
+	return rc;
+}
+
+int
+vault_policy_begin(struct dossier *d)
+{
+	int rc;
+
+	rc = catalog_begin(d->cat, &d->err);
+	if (rc != DOSSIER_OK)
+		return rc;
+	/*
+	 * Under the write lock, the rows must still be the signed ones:
+	 * signing anew must not bless an edit made outside dossier.
+	 */
+	rc = policy_check(d);
+	if (rc != DOSSIER_OK)
+		catalog_rollback(d->cat);
 	return rc;
 }
 

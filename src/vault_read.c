@@ -245,7 +245,7 @@ dossier_list(struct dossier *d, const struct dossier_filter *f,
 	*itp = NULL;
 	rc = vault_need_unlocked(d);
 	if (rc != DOSSIER_OK)
-		return rc;
+		return vault_done(d, rc);
 	if (f == NULL) {
 		dossier_filter_init(&none);
 		f = &none;

@@ -239,10 +239,15 @@ rotate(struct dossier *d, int level)
 		    vault_now(), &d->err);
 	if (rc == DOSSIER_OK)
 		rc = catalog_users_each(d->cat, collect_user, &us, &d->err);
-	for (i = 0; rc == DOSSIER_OK && i < us.n; i++)
-		if (!us.v[i].disabled && us.v[i].clearance >= level)
+	for (i = 0; rc == DOSSIER_OK && i < us.n; i++) {
+		if (us.v[i].disabled || us.v[i].clearance < level)
+			continue;
+		/* Only to certified clearances: a forged row gets nothing. */
+		rc = vault_verify_cert(d, &us.v[i]);
+		if (rc == DOSSIER_OK)
 			rc = vault_seal_to_user(d, &us.v[i], "level", level,
 			    version + 1, key);
+	}
 	free(us.v);
 	crypto_secure_free(key, CRYPTO_KEY_LEN);
 	return rc;
@@ -297,6 +302,8 @@ dossier_user_add(struct dossier *d, const char *name, const char *role,
 	if (rc == DOSSIER_OK)
 		rc = group_list(d, groups, ngroups, u.groups, sizeof(u.groups));
 	if (rc == DOSSIER_OK && clearance > d->user.clearance)
+		vault_note_denial(d, "user add", 0, DOSSIER_PERM_ADMIN);
+	if (rc == DOSSIER_OK && clearance > d->user.clearance)
 		rc = err_set(&d->err, DOSSIER_EDENIED,
 		    "cannot clear '%s' for %s: user '%s' is not cleared for it",
 		    name, dossier_level_name(clearance, 0), d->user.name);
@@ -305,7 +312,7 @@ dossier_user_add(struct dossier *d, const char *name, const char *role,
 	secret = crypto_secure_alloc(KEYS_USER_SECRET_LEN);
 	if (secret == NULL)
 		return err_nomem(&d->err);
-	rc = catalog_begin(d->cat, &d->err);
+	rc = vault_policy_begin(d);
 	if (rc != DOSSIER_OK)
 		goto out;
 	if (catalog_user_get(d->cat, name, &old, &ignored) == DOSSIER_OK) {
@@ -364,6 +371,23 @@ passwd_self(struct dossier *d, const char *pass, size_t passlen)
 	return rc;
 }
 
+/* Certifies anew, as the acting administrator, whom certifier certified. */
+static int
+recertify(struct dossier *d, const char *certifier)
+{
+	struct users us = { d, NULL, 0 };
+	size_t i;
+	int rc;
+
+	rc = catalog_users_each(d->cat, collect_user, &us, &d->err);
+	for (i = 0; rc == DOSSIER_OK && i < us.n; i++)
+		if (strcmp(us.v[i].certifier, certifier) == 0 &&
+		    strcmp(us.v[i].name, certifier) != 0)
+			rc = certify(d, &us.v[i]);
+	free(us.v);
+	return rc;
+}
+
 /*
  * An administrator resets another user: new key pairs (the old secrets
  * are unknown to the administrator), every key sealed anew, and a
@@ -383,10 +407,15 @@ passwd_reset(struct dossier *d, const char *name, char *onetime,
 	secret = crypto_secure_alloc(KEYS_USER_SECRET_LEN);
 	if (secret == NULL)
 		return err_nomem(&d->err);
-	rc = catalog_begin(d->cat, &d->err);
+	rc = vault_policy_begin(d);
 	if (rc != DOSSIER_OK)
 		goto out;
 	rc = catalog_user_get(d->cat, name, &u, &d->err);
+	if (rc == DOSSIER_OK && crypto_equal(u.ed_pub, d->root_pub,
+	    sizeof(d->root_pub)))
+		rc = err_set(&d->err, DOSSIER_EDENIED,
+		    "'%s' is the root administrator, whose key is pinned: only "
+		    "they can change their passphrase", name);
 	if (rc == DOSSIER_OK && u.clearance > d->user.clearance)
 		rc = err_set(&d->err, DOSSIER_EDENIED,
 		    "cannot reset '%s': user '%s' holds fewer keys", name,
@@ -401,6 +430,9 @@ passwd_reset(struct dossier *d, const char *name, char *onetime,
 		rc = seal_keys(d, &u, 0, u.clearance, 1);
 	if (rc == DOSSIER_OK)
 		rc = onetime_slot(d, &u, secret, onetime, onetimesz);
+	/* Those this administrator certified keep a valid certificate. */
+	if (rc == DOSSIER_OK && strcmp(u.role, "admin") == 0)
+		rc = recertify(d, name);
 	rc = finish(d, rc);
 out:
 	crypto_secure_free(secret, KEYS_USER_SECRET_LEN);
@@ -441,7 +473,7 @@ dossier_user_disable(struct dossier *d, const char *name)
 	rc = need_admin(d, "user disable");
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
-	rc = catalog_begin(d->cat, &d->err);
+	rc = vault_policy_begin(d);
 	if (rc != DOSSIER_OK)
 		return rc;
 	rc = load_user(d, name, &u);
@@ -469,12 +501,14 @@ dossier_user_clearance(struct dossier *d, const char *name, int level)
 	if (rc == DOSSIER_OK && (level < 0 || level >= DOSSIER_NLEVELS))
 		rc = err_set(&d->err, DOSSIER_EUSAGE, "invalid level %d", level);
 	if (rc == DOSSIER_OK && level > d->user.clearance)
+		vault_note_denial(d, "user clearance", 0, DOSSIER_PERM_ADMIN);
+	if (rc == DOSSIER_OK && level > d->user.clearance)
 		rc = err_set(&d->err, DOSSIER_EDENIED,
 		    "cannot clear '%s' for %s: user '%s' is not cleared for it",
 		    name, dossier_level_name(level, 0), d->user.name);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
-	rc = catalog_begin(d->cat, &d->err);
+	rc = vault_policy_begin(d);
 	if (rc != DOSSIER_OK)
 		return rc;
 	rc = load_user(d, name, &u);

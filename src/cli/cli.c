@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "out.h"
 #include "pass.h"
 
 const char *
@@ -283,4 +284,54 @@ cli_arg_nargs(const struct cli *c, int argc, char **argv, int min, int max,
 	if (max >= 0 && argc > max)
 		return cli_usage(c, "unexpected argument '%s'", argv[max]);
 	return CLI_EXIT_OK;
+}
+
+int
+cli_arg_perm(const struct cli *c, const char *s, unsigned *perm)
+{
+	if (dossier_perm_parse(s, perm) != DOSSIER_OK)
+		return cli_usage(c,
+		    "unknown permission '%s' (read, file, edit, delete, "
+		    "export, audit, backup, admin)",
+		    s);
+	return CLI_EXIT_OK;
+}
+
+int
+cli_arg_role(const struct cli *c, const char *s)
+{
+	unsigned perms;
+
+	if (dossier_role_perms(s, &perms) != DOSSIER_OK)
+		return cli_usage(c,
+		    "unknown role '%s' (admin, clerk, viewer, auditor, "
+		    "backup)",
+		    s);
+	return CLI_EXIT_OK;
+}
+
+char *
+cli_perm_names(unsigned perms, const char *sep)
+{
+	const char *names[8];
+	size_t n = 0;
+	unsigned bit;
+
+	for (bit = 1; bit <= DOSSIER_PERM_ALL && n < 8; bit <<= 1) {
+		if (perms & bit)
+			names[n++] = dossier_perm_name(bit);
+	}
+	return out_join(names, n, sep);
+}
+
+char *
+cli_level_both(char *buf, size_t bufsize, int level)
+{
+	const char *en, *zh;
+
+	en = dossier_level_name(level, 0);
+	zh = dossier_level_name(level, 1);
+	snprintf(buf, bufsize, "%s (%s)", zh != NULL ? zh : "?",
+	    en != NULL ? en : "?");
+	return buf;
 }

@@ -57,15 +57,29 @@ struct cli_cmd {
 	const char *help; /* option descriptions, or NULL */
 	unsigned flags;
 	int (*run)(struct cli *c, int argc, char **argv);
+	/* Subcommands ("user add"), NULL-terminated; NULL: none. */
+	const struct cli_cmd *const *subs;
 };
 
 extern const struct cli_cmd cmd_init, cmd_add, cmd_update, cmd_meta, cmd_list,
     cmd_show, cmd_get, cmd_history, cmd_rm, cmd_restore, cmd_purge, cmd_verify,
-    cmd_help, cmd_version;
+    cmd_user, cmd_grant, cmd_revoke, cmd_rekey, cmd_help, cmd_version;
 
 /* main.c: the command table, NULL-terminated; a command by name or NULL. */
 const struct cli_cmd *const *cli_commands(void);
 const struct cli_cmd *cli_find_command(const char *name);
+
+/* A subcommand of cmd by its last word ("add" of "user add"), or NULL. */
+const struct cli_cmd *cli_find_subcommand(
+    const struct cli_cmd *cmd, const char *name);
+
+/*
+ * Runs the subcommand of cmd named by the first operand (global options
+ * may come before it), with c->cmd set to the subcommand.  Returns an exit
+ * status; a missing or unknown subcommand is a usage error.
+ */
+int cli_run_subcommand(
+    struct cli *c, const struct cli_cmd *cmd, int argc, char **argv);
 
 /* cmd_help.c: "dossier --help" text; a command's full help. */
 void cli_print_help(FILE *f);
@@ -127,6 +141,25 @@ int cli_arg_count(
     const struct cli *c, const char *what, const char *s, int64_t *n);
 int cli_arg_date(const struct cli *c, const char *s);
 int cli_arg_level(const struct cli *c, const char *s, int *level);
+
+/*
+ * A permission name (read, file, edit, delete, export, audit, backup,
+ * admin) into its bit; a role name (admin, clerk, viewer, auditor,
+ * backup).  Each prints a usage error and returns CLI_EXIT_USAGE, or
+ * returns CLI_EXIT_OK.
+ */
+int cli_arg_perm(const struct cli *c, const char *s, unsigned *perm);
+int cli_arg_role(const struct cli *c, const char *s);
+
+/*
+ * The names of the permission bits in perms, lowest bit first, joined by
+ * sep ("read, export"); "" for none.  Free with free(); NULL when out of
+ * memory.
+ */
+char *cli_perm_names(unsigned perms, const char *sep);
+
+/* "秘密 (confidential)" for level into buf (at least 64 bytes). */
+char *cli_level_both(char *buf, size_t bufsize, int level);
 
 /*
  * Checks the number of positional arguments: between min and max (max < 0:

@@ -3,6 +3,7 @@
  * "dossier --help" and "COMMAND --help" print.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "opt.h"
@@ -45,10 +46,26 @@ cli_print_help(FILE *f)
 void
 cli_print_cmd_help(const struct cli_cmd *cmd, FILE *f)
 {
+	const struct cli_cmd *const *sub;
+	const char *last;
+
 	cli_print_usage(cmd, f);
 	fprintf(f, "\n%s\n", cmd->summary);
 	if (cmd->help != NULL)
 		fprintf(f, "\n%s", cmd->help);
+	if (cmd->subs != NULL) {
+		fputs("\nsubcommands:\n", f);
+		for (sub = cmd->subs; *sub != NULL; sub++) {
+			last = strrchr((*sub)->name, ' ');
+			fprintf(f, "  %-10s%s\n",
+			    last != NULL ? last + 1 : (*sub)->name,
+			    (*sub)->summary);
+		}
+		fprintf(f,
+		    "\nrun 'dossier help %s SUBCOMMAND' for a subcommand's "
+		    "options\n",
+		    cmd->name);
+	}
 	fputs("\nglobal options (-V, -u, --passphrase-file, --json, -q) may be "
 	      "given too:\nsee 'dossier help'\n",
 	    f);
@@ -58,7 +75,7 @@ static int
 help_run(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_opt opts[] = {{NULL, 0, 0, 0}};
-	const struct cli_cmd *cmd;
+	const struct cli_cmd *cmd, *sub;
 	struct opt_state o;
 	char **args;
 	int ch, n, rc;
@@ -69,17 +86,25 @@ help_run(struct cli *c, int argc, char **argv)
 	if (ch != OPT_END)
 		return ch == OPT_HELP ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	n = opt_operands(&o, &args);
-	rc = cli_arg_nargs(c, n, args, 0, 1, "");
+	cmd = n > 0 ? cli_find_command(args[0]) : NULL;
+	rc = cli_arg_nargs(
+	    c, n, args, 0, cmd != NULL && cmd->subs != NULL ? 2 : 1, "");
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (n == 0) {
 		cli_print_help(stdout);
 		return CLI_EXIT_OK;
 	}
-	cmd = cli_find_command(args[0]);
 	if (cmd == NULL) {
 		c->cmd = NULL;
 		return cli_usage(c, "unknown command '%s'", args[0]);
+	}
+	if (n == 2) {
+		sub = cli_find_subcommand(cmd, args[1]);
+		if (sub == NULL)
+			return cli_usage(
+			    c, "unknown subcommand '%s %s'", args[0], args[1]);
+		cmd = sub;
 	}
 	cli_print_cmd_help(cmd, stdout);
 	return CLI_EXIT_OK;
@@ -88,7 +113,7 @@ help_run(struct cli *c, int argc, char **argv)
 const struct cli_cmd cmd_help = {
     .name = "help",
     .summary = "list the commands, or show one command's options",
-    .usage = "help [COMMAND]",
+    .usage = "help [COMMAND [SUBCOMMAND]]",
     .help = NULL,
     .flags = CLI_CMD_NOLIB,
     .run = help_run,

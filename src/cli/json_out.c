@@ -195,6 +195,70 @@ jout_version(const struct dossier_version *v)
 	return o;
 }
 
+struct jout *
+jout_strings(const char *const *v, size_t n)
+{
+	struct jout *a;
+	size_t i;
+
+	a = jout_array();
+	for (i = 0; i < n; i++)
+		jout_push(a, jstr(v[i]));
+	return a;
+}
+
+struct jout *
+jout_perms(unsigned perms)
+{
+	struct jout *a;
+	unsigned bit;
+
+	a = jout_array();
+	for (bit = 1; bit <= DOSSIER_PERM_ALL; bit <<= 1) {
+		if (perms & bit)
+			jout_push(a, jstr(dossier_perm_name(bit)));
+	}
+	return a;
+}
+
+struct jout *
+jout_user(const struct dossier_user_info *u)
+{
+	struct jout *o;
+	const char *level;
+
+	o = jout_object();
+	level = dossier_level_name(u->clearance, 0);
+	jout_put_str(o, "name", u->name);
+	jout_put_str(o, "role", u->role);
+	jout_put_str(o, "clearance", level != NULL ? level : "unknown");
+	jout_put(o, "groups", jout_strings(u->groups, u->ngroups));
+	jout_put_bool(o, "disabled", u->disabled);
+	jout_put_bool(o, "must_change", u->must_change);
+	jout_put_time(o, "created", u->created);
+	jout_put_str(o, "certified_by", u->certifier);
+	jout_put(o, "permissions", jout_perms(u->perms));
+	return o;
+}
+
+struct jout *
+jout_grant(const struct dossier_grant_info *g)
+{
+	struct jout *o;
+
+	o = jout_object();
+	jout_put_str(o, "principal", g->principal);
+	jout_put(o, "permissions", jout_perms(g->perms));
+	jout_put_id(o, "doc", g->doc);
+	if (g->doc != 0 || g->category == NULL || g->category[0] == '\0')
+		jout_put_null(o, "category");
+	else
+		jout_put_str(o, "category", g->category);
+	jout_put_str(o, "granted_by", g->granted_by);
+	jout_put_time(o, "granted", g->granted);
+	return o;
+}
+
 int
 jout_emit(struct jout *v)
 {

@@ -9,6 +9,7 @@
 #ifndef CLI_JSON_OUT_H
 #define CLI_JSON_OUT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dossier.h"
@@ -23,6 +24,24 @@ struct jout *jout_doc(const struct dossier_doc *doc);
 
 /* One entry of a document's history. */
 struct jout *jout_version(const struct dossier_version *v);
+
+/* An array of n strings. */
+struct jout *jout_strings(const char *const *v, size_t n);
+
+/* The names of the permission bits in perms, as an array. */
+struct jout *jout_perms(unsigned perms);
+
+/*
+ * A user: name, role, clearance, groups, disabled, must_change, created,
+ * certified_by, permissions (the role's).
+ */
+struct jout *jout_user(const struct dossier_user_info *u);
+
+/*
+ * A grant: principal, permissions, doc (or null), category (or null),
+ * granted_by, granted.
+ */
+struct jout *jout_grant(const struct dossier_grant_info *g);
 
 /* Sets obj[key]; the put() forms take ownership of val. */
 void jout_put(struct jout *obj, const char *key, struct jout *val);

@@ -23,6 +23,10 @@ static const struct cli_cmd *const commands[] = {
     &cmd_restore,
     &cmd_purge,
     &cmd_verify,
+    &cmd_user,
+    &cmd_grant,
+    &cmd_revoke,
+    &cmd_rekey,
     &cmd_help,
     &cmd_version,
     NULL,
@@ -52,6 +56,45 @@ cli_find_command(const char *name)
 			return commands[i];
 	}
 	return NULL;
+}
+
+const struct cli_cmd *
+cli_find_subcommand(const struct cli_cmd *cmd, const char *name)
+{
+	const char *last;
+	size_t i;
+
+	for (i = 0; cmd->subs != NULL && cmd->subs[i] != NULL; i++) {
+		last = strrchr(cmd->subs[i]->name, ' ');
+		last = last != NULL ? last + 1 : cmd->subs[i]->name;
+		if (strcmp(last, name) == 0)
+			return cmd->subs[i];
+	}
+	return NULL;
+}
+
+int
+cli_run_subcommand(
+    struct cli *c, const struct cli_cmd *cmd, int argc, char **argv)
+{
+	static const struct cli_opt no_opts[] = {{NULL, 0, 0, 0}};
+	const struct cli_cmd *sub;
+	struct opt_state o;
+	int ch;
+
+	/* Global options may come first; stop at the subcommand. */
+	opt_init(&o, c, argc, argv, 0);
+	ch = opt_next(&o, no_opts);
+	if (ch != OPT_END)
+		return ch == OPT_HELP ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	if (o.ind >= argc)
+		return cli_usage(c, "missing subcommand");
+	sub = cli_find_subcommand(cmd, argv[o.ind]);
+	if (sub == NULL)
+		return cli_usage(
+		    c, "unknown subcommand '%s %s'", cmd->name, argv[o.ind]);
+	c->cmd = sub;
+	return sub->run(c, argc - o.ind, argv + o.ind);
 }
 
 /* Output lost to a full disk or a closed pipe must not look like success. */

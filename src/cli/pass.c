@@ -48,6 +48,12 @@ pass_wipe(struct pass *p)
 	pass_init(p);
 }
 
+void
+pass_wipe_mem(void *buf, size_t len)
+{
+	wipe_memset(buf, 0, len);
+}
+
 static int
 pass_alloc(struct pass *p)
 {

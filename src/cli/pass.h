@@ -27,6 +27,9 @@ void pass_init(struct pass *p);
 /* Wipes and frees p's buffer; p is then as after pass_init(). */
 void pass_wipe(struct pass *p);
 
+/* Wipes len bytes at buf (a one-time passphrase) so that it stays wiped. */
+void pass_wipe_mem(void *buf, size_t len);
+
 /*
  * The passphrase of user: --passphrase-file, else DOSSIER_PASSPHRASE, else
  * a prompt on /dev/tty.  Returns CLI_EXIT_OK, or an exit status after

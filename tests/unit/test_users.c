@@ -520,6 +520,67 @@ test_admin_reset(void **state)
 	dossier_close(open_as(f, "bob", NEW_PASS, DOSSIER_OK));
 }
 
+/* Review findings: role-only powers, laundering, undone rotations. */
+static void
+test_policy_hardening(void **state)
+{
+	struct fx *f = *state;
+	struct dossier *a2, *b, *c;
+	char onetime[64];
+	int64_t id;
+	int devnull = fileno(fopen("/dev/null", "w"));
+
+	id = file_doc(f, f->admin, "h.txt", "内容", 1, "合同");
+	/* Vault-wide powers are not grantable. */
+	assert_int_equal(dossier_grant(f->admin, "root", DOSSIER_PERM_ADMIN,
+	    id, NULL), DOSSIER_EUSAGE);
+	assert_int_equal(dossier_grant(f->admin, "root", DOSSIER_PERM_AUDIT, 0,
+	    "合同"), DOSSIER_EUSAGE);
+	/* An edit made outside dossier is not blessed by the next signing. */
+	b = add_user(f, "bob", "viewer", DOSSIER_LEVEL_INTERNAL, NULL);
+	sql(f, "INSERT INTO grant_row VALUES ('bob', 1, zeroblob(32), 16,"
+	    " x'', 'root', 0);");
+	assert_int_equal(dossier_grant(f->admin, "bob", DOSSIER_PERM_READ, id,
+	    NULL), DOSSIER_ECORRUPT);
+	open_as(f, "bob", NEW_PASS, DOSSIER_ECORRUPT);
+	sql(f, "DELETE FROM grant_row WHERE perms = 16;");
+	dossier_close(b);
+	/* Deleting a rotation's key row is detected. */
+	assert_int_equal(dossier_user_add(f->admin, "carl", "clerk", 2, NULL, 0,
+	    onetime, sizeof(onetime)), 0);
+	assert_int_equal(dossier_user_clearance(f->admin, "carl", 1), 0);
+	sql(f, "CREATE TABLE k AS SELECT * FROM level_key WHERE level = 2"
+	    " AND version = 2; DELETE FROM level_key WHERE level = 2 AND"
+	    " version = 2;");
+	open_as(f, "root", ADMIN_PASS, DOSSIER_ECORRUPT);
+	sql(f, "INSERT INTO level_key SELECT * FROM k;");
+	/* A second administrator cleared for internal cannot clear above. */
+	a2 = add_user(f, "ann", "admin", DOSSIER_LEVEL_INTERNAL, NULL);
+	assert_int_equal(dossier_user_add(a2, "dan", "clerk", 4, NULL, 0,
+	    onetime, sizeof(onetime)), DOSSIER_EDENIED);
+	assert_true(sql_int(f, "SELECT count(*) FROM denial WHERE user = 'ann'"
+	    " AND action = 'user add';") == 1);
+	/* Ann certifies eve; resetting ann keeps eve's certificate valid. */
+	assert_int_equal(dossier_user_add(a2, "eve", "viewer", 1, NULL, 0,
+	    onetime, sizeof(onetime)), 0);
+	c = open_as(f, "eve", onetime, DOSSIER_OK);
+	assert_int_equal(dossier_user_passwd(c, NULL, NEW_PASS,
+	    strlen(NEW_PASS), NULL, 0), 0);
+	dossier_close(c);
+	dossier_close(a2);
+	assert_int_equal(dossier_user_passwd(f->admin, "ann", NULL, 0, onetime,
+	    sizeof(onetime)), 0);
+	dossier_close(open_as(f, "eve", NEW_PASS, DOSSIER_OK));
+	/* The pinned root administrator cannot be reset by another. */
+	a2 = open_as(f, "ann", onetime, DOSSIER_OK);
+	assert_int_equal(dossier_user_passwd(a2, NULL, NEW_PASS,
+	    strlen(NEW_PASS), NULL, 0), 0);
+	assert_int_equal(dossier_user_passwd(a2, "root", NULL, 0, onetime,
+	    sizeof(onetime)), DOSSIER_EDENIED);
+	dossier_close(a2);
+	close(devnull);
+}
+
 int
 main(void)
 {
@@ -538,6 +599,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_disable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_admin_reset, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_policy_hardening, setup,
 		    teardown),
 	};
 
