@@ -190,6 +190,7 @@ struct dossier_doc {
 	int64_t deleted_at;	  /* 0 unless deleted */
 	const char *deleted_by;	  /* "" unless deleted */
 	const char *delete_reason; /* "" unless deleted */
+	int restricted;		   /* only explicit grants apply */
 };
 
 /* One stored version of a document. */

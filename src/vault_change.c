@@ -252,7 +252,9 @@ change_doc(struct dossier *d, int64_t id, unsigned perm, const char *action,
 	if (rc == DOSSIER_OK)
 		rc = change(d, &row, &m, &lk, arg);
 	if (rc == DOSSIER_OK) {
-		row.modified = vault_now();
+		/* Re-wrapping keys is not a change of the document. */
+		if (strcmp(action, "rekey") != 0)
+			row.modified = vault_now();
 		rc = vault_save_doc(d, &row, lk, &m, type);
 	}
 	if (rc == DOSSIER_OK)

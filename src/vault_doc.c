@@ -286,7 +286,7 @@ out:
 
 /* Opens a file to file: a regular file, readable. */
 static int
-open_input(struct dossier *d, const char *path, int *fd)
+open_input(struct dossier *d, const char *path, int *fd, int recursive_hint)
 {
 	struct stat st;
 
@@ -307,8 +307,8 @@ open_input(struct dossier *d, const char *path, int *fd)
 		*fd = -1;
 		if (S_ISDIR(st.st_mode))
 			return err_set(&d->err, DOSSIER_EUSAGE,
-			    "'%s' is a directory (use -r to file its "
-			    "contents)", path);
+			    "'%s' is a directory%s", path, recursive_hint ?
+			    " (use -r to file its contents)" : "");
 		return err_set(&d->err, DOSSIER_EBADINPUT,
 		    "cannot file '%s': not a regular file", path);
 	}
@@ -373,7 +373,7 @@ add_file(struct dossier *d, const char *path,
 		    dossier_level_name(level, 0), d->user.name);
 		goto out;
 	}
-	rc = open_input(d, path, &fd);
+	rc = open_input(d, path, &fd, 1);
 	if (rc != DOSSIER_OK)
 		goto out;
 	file_type(fname, type, sizeof(type));
@@ -503,8 +503,9 @@ add_tree(struct dossier *d, const char *dir, const struct dossier_meta_edit *e,
 	closedir(dd);
 	qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
-		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >=
-		    (int)sizeof(path)) {
+		if (snprintf(path, sizeof(path), "%s%s%s", dir,
+		    dir[0] != '\0' && dir[strlen(dir) - 1] == '/' ? "" : "/",
+		    names[i]) >= (int)sizeof(path)) {
 			rc = err_set(&d->err, DOSSIER_EUSAGE,
 			    "path too long: '%s/%s'", dir, names[i]);
 			report(d, names[i], rc, NULL, cb, ctx);
@@ -605,7 +606,7 @@ dossier_update(struct dossier *d, int64_t id, const char *path,
 	if (rc == DOSSIER_OK && note != NULL)
 		rc = vault_check_text(d, "note", note, VAULT_NOTE_MAX, 1);
 	if (rc == DOSSIER_OK)
-		rc = open_input(d, path, &fd);
+		rc = open_input(d, path, &fd, 0);
 	if (rc == DOSSIER_OK)
 		rc = vault_check_text(d, "file name", fname, VAULT_TEXT_MAX, 0);
 	if (rc == DOSSIER_OK)

@@ -161,6 +161,8 @@ int vault_require(struct dossier *d, unsigned perm, const char *action,
  */
 int vault_check_access(struct dossier *d, const struct catalog_doc *row,
     const struct docmeta *m, unsigned perm, const char *action);
+/* Is document doc restricted to explicit grants? */
+int vault_is_restricted(const struct dossier *d, int64_t doc);
 /* Notes a refused attempt (also one hidden as "not found"). */
 void vault_note_denial(struct dossier *d, const char *action, int64_t doc,
     unsigned perm);

@@ -402,8 +402,8 @@ vault_category_mac(struct dossier *d, const char *category,
 	return DOSSIER_OK;
 }
 
-static int
-is_restricted(const struct dossier *d, int64_t doc)
+int
+vault_is_restricted(const struct dossier *d, int64_t doc)
 {
 	size_t lo = 0, hi = d->nrestricted, mid;
 
@@ -431,7 +431,7 @@ vault_perms(struct dossier *d, int64_t doc, const char *category)
 	s.groups = (const char *const *)d->groups;
 	s.ngroups = d->ngroups;
 	o.doc = doc;
-	o.restricted = doc != 0 && is_restricted(d, doc);
+	o.restricted = doc != 0 && vault_is_restricted(d, doc);
 	o.cat_mac = category != NULL && category[0] != '\0' &&
 	    vault_category_mac(d, category, mac) == DOSSIER_OK ? mac : NULL;
 	return policy_effective(&s, &o, d->grants, d->ngrants);

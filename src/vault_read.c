@@ -109,6 +109,7 @@ vault_view_doc(struct dossier *d, struct vault_view *v,
 	doc->deleted_at = row->deleted ? row->deleted_at : 0;
 	doc->deleted_by = row->deleted ? v->deleted_by : "";
 	doc->delete_reason = row->deleted ? v->meta.delete_reason : "";
+	doc->restricted = vault_is_restricted(d, row->id);
 	return DOSSIER_OK;
 }
 

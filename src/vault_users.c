@@ -436,6 +436,8 @@ passwd_reset(struct dossier *d, const char *name, char *onetime,
 	rc = finish(d, rc);
 out:
 	crypto_secure_free(secret, KEYS_USER_SECRET_LEN);
+	if (rc != DOSSIER_OK && onetime != NULL && onetimesz > 0)
+		mem_wipe(onetime, onetimesz);
 	return rc;
 }
 

@@ -78,6 +78,8 @@ doc_table(const struct dossier_doc *doc)
 	kv(t, "created:", out_time(when, doc->created, 0));
 	kv(t, "created by:", doc->created_by);
 	kv(t, "modified:", out_time(when, doc->modified, 0));
+	if (doc->restricted)
+		kv(t, "restricted:", "yes (only explicit grants apply)");
 	if (doc->deleted) {
 		kv(t, "deleted:", out_time(when, doc->deleted_at, 0));
 		kv(t, "deleted by:", doc->deleted_by);

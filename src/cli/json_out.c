@@ -170,6 +170,7 @@ jout_doc(const struct dossier_doc *doc)
 	jout_put_str(o, "created_by", doc->created_by);
 	jout_put_time(o, "modified", doc->modified);
 	jout_put_bool(o, "deleted", doc->deleted);
+	jout_put_bool(o, "restricted", doc->restricted);
 	if (doc->deleted) {
 		jout_put_time(o, "deleted_at", doc->deleted_at);
 		jout_put_str(o, "deleted_by", doc->deleted_by);
