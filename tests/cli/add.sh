@@ -183,6 +183,13 @@ done
 expect_exit 2 "--tag '': exit 2" "$D" add in/fresh.txt --tag ''
 check "no bad option filed anything" test "$(total)" = $((n + 1))
 
+# (Last: it files a document, which would shift the ids above.)
+if expect_exit 0 "add -r DIR/ (a trailing slash)" \
+    "$D" -q add -r --allow-duplicate tree/sub/; then
+	check "add -r DIR/ prints DIR/FILE, not DIR//FILE" \
+	    test "$(cut -f2 "$T/out")" = tree/sub/x.txt || diag_last
+fi
+
 tmp_empty "nothing left in tmp/"
 expect_exit 0 "verify --read-data after all that" "$D" verify --read-data
 

@@ -8,7 +8,7 @@ cd "$T" || exit 1
 new_vault
 
 # Content: every byte value, chunk boundaries (64 KiB), empty.
-python3 -c '
+"$PY" -c '
 import sys
 sys.stdout.buffer.write(bytes(range(256)) * 4)' >bytes.bin
 head -c 65536 /dev/urandom >c65536.bin
@@ -112,6 +112,19 @@ expect_exit 3 "get of an unknown version: exit 3" "$D" get 1@3 &&
     expect_err_line "get of an unknown version: one line naming it" "3"
 expect_exit 3 "get -o of an unknown document: exit 3" "$D" get 99 -o "$T/none" &&
     check "get -o of an unknown document creates nothing" test ! -e "$T/none"
+# --- output that cannot be written --------------------------------------------------
+if [ -w /dev/full ]; then
+	run sh -c '"$1" get 6 >/dev/full' sh "$D"
+	check "get to a full disk: exit 1" test "$RC" -eq 1
+	expect_err_line "get to a full disk: one error line"
+	run sh -c '"$1" list >/dev/full' sh "$D"
+	check "list to a full disk: exit 1" test "$RC" -eq 1
+	expect_err_line "list to a full disk: one error line" "standard output"
+	run sh -c '"$1" --json show 1 >/dev/full' sh "$D"
+	check "show --json to a full disk: exit 1" test "$RC" -eq 1
+else
+	pass "output to a full disk # SKIP no /dev/full"
+fi
 tmp_empty "nothing left in tmp/"
 
 done_testing

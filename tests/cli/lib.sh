@@ -11,10 +11,13 @@
 # tests/run.sh counts the "ok " and "not ok " lines.
 #
 # Every command run through run() (and so through expect_exit) has its
-# stdout in $T/out, its stderr in $T/err and its exit status in $RC, and
-# both outputs are searched for the passphrases: a leak is a failure.
+# stdout in $T/out, its stderr in $T/err and its exit status in $RC; both
+# outputs are searched for the passphrases (a leak is a failure), and the
+# vault's tmp/ must be empty afterwards.  $DOSSIER is replaced by a copy
+# in $T, so that a rebuild during the run cannot mix two programs.
 #
-# Run directly (sh tests/cli/lib.sh), this file tests its own helpers.
+# Run directly (sh tests/cli/lib.sh), this file tests its own helpers;
+# tests/run.sh skips it.
 set -u
 
 LC_ALL=C.UTF-8
@@ -26,8 +29,11 @@ TOP=$(cd "$TESTS_DIR/../.." && pwd)
 : "${DOSSIER:=$TOP/build/rel/dossier}"
 : "${DOSSIER_BUILD:=$(dirname "$DOSSIER")}"
 export DOSSIER DOSSIER_BUILD
+# python3 for JSON checks, resolved once: a version manager's shim would
+# cost a tenth of a second per call.
+PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+[ -x "$PY" ] || PY=python3
 EXPECTED="$TOP/tests/cli/expected"
-FIXTURES="$TOP/fixtures/cli"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/dossier-test.XXXXXX") || {
 	echo "not ok - cannot make a temporary directory"
@@ -35,6 +41,12 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/dossier-test.XXXXXX") || {
 }
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM HUP
+
+# The tests run a snapshot of the binary: a rebuild in the middle of a
+# script (the tree is shared) must not mix two versions of the program.
+if [ -x "$DOSSIER" ] && cp "$DOSSIER" "$T/dossier.bin" 2>/dev/null; then
+	DOSSIER="$T/dossier.bin"
+fi
 
 # A passphrase of 12+ characters that nothing else contains, so that a
 # leak into any output can be found.
@@ -50,6 +62,7 @@ NPASS=0
 NFAIL=0
 NRUN=0
 NLEAK=0
+NTMPLEFT=0
 RC=0
 LASTCMD=
 
@@ -94,7 +107,7 @@ diag_last() {
 
 # run CMD...: runs CMD with stdin from $RUN_STDIN (default /dev/null);
 # stdout to $T/out, stderr to $T/err, status to $RC.  A passphrase in
-# either output is reported at once.
+# either output, or a file left in $DOSSIER_VAULT/tmp, is reported at once.
 run() {
 	NRUN=$((NRUN + 1))
 	LASTCMD="$*"
@@ -103,6 +116,12 @@ run() {
 	if grep -a -q -F -e "$PASS" -e "$NEWPASS" "$T/out" "$T/err"; then
 		NLEAK=$((NLEAK + 1))
 		fail "passphrase absent from the output of: $LASTCMD"
+	fi
+	if [ -d "$DOSSIER_VAULT/tmp" ] &&
+	    [ -n "$(ls -A "$DOSSIER_VAULT/tmp")" ]; then
+		NTMPLEFT=$((NTMPLEFT + 1))
+		fail "the vault's tmp/ is empty after: $LASTCMD" \
+		    "$(ls -A "$DOSSIER_VAULT/tmp" | head -n 5 | tr '\n' ' ')"
 	fi
 	return 0
 }
@@ -113,9 +132,10 @@ check() {
 	shift
 	if "$@"; then
 		pass "$_name"
-	else
-		fail "$_name" "failed: $*"
+		return 0
 	fi
+	fail "$_name" "failed: $*"
+	return 1
 }
 
 # expect_exit CODE NAME CMD...: runs CMD (see run()); ok when it exits
@@ -226,7 +246,7 @@ expect_no_err() {
 json_check() {
 	_name=$1
 	_code=${2:-pass}
-	if python3 -c '
+	if "$PY" -c '
 import json, sys
 with open(sys.argv[1], encoding="utf-8") as f:
     d = json.load(f)
@@ -245,7 +265,7 @@ exec(sys.argv[2])
 # the JSON document d in FILE (default: the last stdout); strings bare,
 # other values as JSON.  Empty on any error.
 jval() {
-	python3 -c '
+	"$PY" -c '
 import json, sys
 try:
     with open(sys.argv[2], encoding="utf-8") as f:
@@ -269,6 +289,20 @@ tmp_empty() {
 	return 1
 }
 
+# notty CMD...: runs CMD without a controlling terminal (setsid), so that
+# a passphrase prompt cannot wait for a person.  have_notty is 0 when that
+# cannot be arranged (a terminal is attached and there is no setsid).
+if command -v setsid >/dev/null 2>&1; then
+	notty() { setsid -w "$@"; }
+	have_notty=1
+elif (exec 3</dev/tty) 2>/dev/null; then
+	notty() { "$@"; }
+	have_notty=0
+else
+	notty() { "$@"; }
+	have_notty=1
+fi
+
 # new_vault [PATH]: a fresh vault (default: $DOSSIER_VAULT), or the
 # script stops: nothing after would mean anything.
 new_vault() {
@@ -287,6 +321,9 @@ new_vault() {
 done_testing() {
 	if [ "$NRUN" -gt 0 ] && [ "$NLEAK" -eq 0 ]; then
 		pass "no passphrase in the output of $NRUN commands"
+	fi
+	if [ "$NRUN" -gt 0 ] && [ "$NTMPLEFT" -eq 0 ]; then
+		pass "the vault's tmp/ empty after each of $NRUN commands"
 	fi
 	diag "$NPASS passed, $NFAIL failed"
 	[ "$NFAIL" -eq 0 ] && exit 0

@@ -164,4 +164,24 @@ expect_exit 0 "list --deleted (table)" "$D" list --deleted &&
     check "list --deleted shows the trashed document" \
 	grep -q -E '^ *5 .*To be trashed' "$T/out"
 
+# --- an undated document: its date is the filing day (UTC) -----------------------------
+day0=$(date -u +%F)
+printf 'undated\n' >undated.txt
+"$D" -q add undated.txt --title 无日期 >/dev/null 2>&1 || fail "set-up: add undated.txt"
+expect_exit 0 "list --since today" "$D" --json list --since "$day0"
+day1=$(date -u +%F)
+if [ "$day0" = "$day1" ]; then
+	json_check "an undated document counts as filed today, and lists first" \
+	    "assert [o['id'] for o in d['documents']] == [7], d"
+	yesterday=$(date -u -d "$day0 -1 day" +%F)
+	expect_exit 0 "list --until yesterday" "$D" --json list --until "$yesterday" &&
+	    json_check "...leaves the undated document out" \
+		"assert 7 not in [o['id'] for o in d['documents']], d"
+	expect_exit 0 "list (table) with an undated document" "$D" list --limit 1 &&
+	    check "the table shows the filing day as its date" \
+		grep -q -E "^ *7  .*  $day0  无日期" "$T/out"
+else
+	pass "undated document # SKIP the day changed during the test"
+fi
+
 done_testing

@@ -100,6 +100,8 @@ expect_exit 0 "the survivor is intact" "$D" get 1 &&
 printf 'trash test 4\n' >t4.txt
 expect_exit 0 "a new document after purges" "$D" add t4.txt &&
     check "ids are not reused after a purge" test "$(cut -f1 "$T/out")" = 4
+expect_exit 0 "a purged document's content is no duplicate any more" \
+    "$D" add t3b.txt
 tmp_empty "nothing left in tmp/"
 
 done_testing

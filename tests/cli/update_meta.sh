@@ -59,6 +59,12 @@ expect_exit 3 "update of an unknown document: exit 3" "$D" update 99 v1.txt &&
     expect_err_line "update of an unknown document: one line" "99"
 expect_exit 3 "update from a missing file: exit 3" "$D" update 1 nosuch.txt &&
     expect_err_line "update from a missing file: one line naming it" "nosuch"
+mkdir "$T/adir"
+run "$D" update 1 "$T/adir"
+check "update from a directory fails (exit 2 or 8)" test "$RC" -eq 2 -o "$RC" -eq 8
+expect_err_line "update from a directory: one line naming it" "adir"
+check "update from a directory: the error suggests no -r (update has none)" \
+    sh -c '! grep -q -e "-r" "$1"' sh "$T/err" || diag_last
 expect_exit 2 "update without FILE: exit 2" "$D" update 1 &&
     expect_usage_err "update without FILE: usage error"
 expect_exit 2 "update with a bad id: exit 2" "$D" update x1 v1.txt &&
@@ -118,6 +124,17 @@ expect_exit 0 "list --level public after the round trip: none" \
     "$D" --json list --level public &&
     json_check "...the document is not public any more" 'assert d["total"] == 0, d'
 expect_exit 0 "verify --read-data after reclassifying" "$D" verify --read-data
+
+# Duplicates are judged per level: they follow a reclassification.
+printf 'dedup across levels\n' >dd.txt
+"$D" -q add dd.txt --level internal >"$T/dd.out" 2>&1 || fail "set-up: add dd.txt"
+ddid=$(cut -f1 "$T/dd.out")
+expect_exit 0 "meta --level secret of a document" "$D" -q meta "$ddid" --level secret
+expect_exit 7 "its content again at the new level: a duplicate (exit 7)" \
+    "$D" add dd.txt --level secret &&
+    expect_err_line "...naming the reclassified document" "document $ddid([^0-9]|\$)"
+expect_exit 0 "its content again at the old level: no duplicate any more" \
+    "$D" add dd.txt --level internal
 
 expect_exit 2 "meta without changes: exit 2" "$D" meta 1 &&
     expect_usage_err "meta without changes: usage error"

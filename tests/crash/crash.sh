@@ -24,6 +24,10 @@
 
 D=$DOSSIER
 SHIM=$DOSSIER_BUILD/tests/killshim.so
+# A snapshot, like the binary's (see lib.sh).
+if [ -f "$SHIM" ] && cp "$SHIM" "$T/killshim.so"; then
+	SHIM=$T/killshim.so
+fi
 BUDGET_MS=$((${DOSSIER_CRASH_BUDGET:-120} * 1000))
 MIN_POINTS=40
 JOBS=${DOSSIER_CRASH_JOBS:-$(nproc 2>/dev/null || echo 1)}
@@ -168,7 +172,7 @@ state() {
 	restore) "$D" -V "$_v" --json show 3 >"$_dir/state.json" 2>"$_dir/state.err" ;;
 	esac
 	_code=$?
-	python3 -c "$STATE_PY" "$_op" "$_dir/state.json" "$_code" ||
+	"$PY" -c "$STATE_PY" "$_op" "$_dir/state.json" "$_code" ||
 	    { sed 's/^/stderr: /' "$_dir/state.err"; return 1; }
 }
 
@@ -194,8 +198,9 @@ objects_expected() { # OP STATE
 	esac
 }
 
-# point OP N DIR: one kill point; prints one TAP line (with diagnostics);
-# appends the state found to DIR/states.
+# point OP N DIR [VAULT]: one kill point on a copy of VAULT (default: the
+# template); prints one TAP line (with diagnostics); appends the state
+# found to DIR/states.
 point() {
 	_op=$1
 	_n=$2
@@ -203,7 +208,7 @@ point() {
 	_v=$_dir/vault
 	_why=
 	rm -rf "$_v"
-	cp -a "$TEMPLATE" "$_v"
+	cp -a "${4:-$TEMPLATE}" "$_v"
 	op_run "$_op" "$_v" LD_PRELOAD="$SHIM" DOSSIER_KILL_AT="$_n" \
 	    >"$_dir/op.out" 2>"$_dir/op.err" </dev/null
 	_rc=$?
@@ -224,7 +229,7 @@ $(cat "$_dir/v1.out" "$_dir/v1.err" | head -n 8)"
 	if [ -z "$_why" ]; then
 		"$D" -V "$_v" --json verify --no-keys >"$_dir/v2.out" 2>"$_dir/v2.err"
 		_vrc=$?
-		if [ $_vrc -ne 0 ] || ! python3 -c '
+		if [ $_vrc -ne 0 ] || ! "$PY" -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 sys.exit(0 if d == {"ok": True, "problems": []} else 1)' "$_dir/v2.out"; then
@@ -269,6 +274,30 @@ $(head -n 2 "$_dir/get.err")"
 		echo failed >>"$_dir/states"
 	fi
 }
+
+# --- the checks can fail ------------------------------------------------------------------------
+# A point killed at its first call changes nothing; on a vault damaged
+# beforehand, or holding half an operation, it must fail.
+mkdir -p "$T/self"
+cp -a "$TEMPLATE" "$T/self/damaged"
+find "$T/self/damaged/objects" -type f | while read -r f; do
+	printf 'X' | dd of="$f" bs=1 seek=60 conv=notrunc 2>/dev/null
+done
+cp -a "$TEMPLATE" "$T/self/half"
+"$D" -q -V "$T/self/half" meta 1 --title 新标题 >/dev/null 2>&1
+for c in "damaged:rm:objects damaged before the kill" \
+    "half:meta:half a meta (title without level)"; do
+	src=${c%%:*}
+	rest=${c#*:}
+	op=${rest%%:*}
+	what=${rest#*:}
+	mkdir -p "$T/self/w"
+	if point "$op" 1 "$T/self/w" "$T/self/$src" | grep -q '^not ok '; then
+		pass "harness: a point fails on $what"
+	else
+		fail "harness: a point fails on $what"
+	fi
+done
 
 # --- the number of file-changing calls of each operation ----------------------------------
 total_k=0
