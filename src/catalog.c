@@ -6,14 +6,11 @@
 
 #include "dossier.h"
 #include "catalog.h"
+#include "catalog_int.h"
 #include "error.h"
 
 #define BUSY_TIMEOUT_MS 10000
 
-struct catalog {
-	sqlite3 *db;
-	char path[4096];
-};
 
 static const char schema[] =
     "CREATE TABLE vault(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
@@ -63,8 +60,8 @@ static const char schema[] =
     "CREATE TABLE purged(doc INTEGER NOT NULL, purged_at INTEGER NOT NULL,"
     " purged_by TEXT NOT NULL, reason BLOB NOT NULL);";
 
-static int
-dberr(struct catalog *c, struct err *e, const char *what)
+int
+catalog_dberr(struct catalog *c, struct err *e, const char *what)
 {
 	int code = sqlite3_errcode(c->db);
 
@@ -84,22 +81,22 @@ dberr(struct catalog *c, struct err *e, const char *what)
 	    sqlite3_errmsg(c->db));
 }
 
-static int
-prep(struct catalog *c, sqlite3_stmt **st, const char *sql, struct err *e)
+int
+catalog_prep(struct catalog *c, sqlite3_stmt **st, const char *sql, struct err *e)
 {
 	if (sqlite3_prepare_v2(c->db, sql, -1, st, NULL) != SQLITE_OK)
-		return dberr(c, e, "preparing a query");
+		return catalog_dberr(c, e, "preparing a query");
 	return DOSSIER_OK;
 }
 
 /* Steps a statement that returns no row, then finalizes it. */
-static int
-done(struct catalog *c, sqlite3_stmt *st, const char *what, struct err *e)
+int
+catalog_done(struct catalog *c, sqlite3_stmt *st, const char *what, struct err *e)
 {
 	int rc = sqlite3_step(st);
 
 	if (rc != SQLITE_DONE) {
-		rc = dberr(c, e, what);
+		rc = catalog_dberr(c, e, what);
 		sqlite3_finalize(st);
 		return rc;
 	}
@@ -111,12 +108,12 @@ static int
 exec(struct catalog *c, const char *sql, const char *what, struct err *e)
 {
 	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return dberr(c, e, what);
+		return catalog_dberr(c, e, what);
 	return DOSSIER_OK;
 }
 
-static void
-copy_text(char *dst, size_t dstsz, sqlite3_stmt *st, int col)
+void
+catalog_copy_text(char *dst, size_t dstsz, sqlite3_stmt *st, int col)
 {
 	const unsigned char *s = sqlite3_column_text(st, col);
 
@@ -124,8 +121,8 @@ copy_text(char *dst, size_t dstsz, sqlite3_stmt *st, int col)
 }
 
 /* Copies a blob column of exactly n bytes; else the row is damaged. */
-static int
-copy_blob(void *dst, size_t n, sqlite3_stmt *st, int col)
+int
+catalog_copy_blob(void *dst, size_t n, sqlite3_stmt *st, int col)
 {
 	if ((size_t)sqlite3_column_bytes(st, col) != n)
 		return -1;
@@ -133,16 +130,16 @@ copy_blob(void *dst, size_t n, sqlite3_stmt *st, int col)
 	return 0;
 }
 
-static int
-copy_buf(struct buf *b, sqlite3_stmt *st, int col)
+int
+catalog_copy_buf(struct buf *b, sqlite3_stmt *st, int col)
 {
 	buf_reset(b);
 	return buf_append(b, sqlite3_column_blob(st, col),
 	    (size_t)sqlite3_column_bytes(st, col));
 }
 
-static int
-badrow(struct catalog *c, struct err *e, const char *table)
+int
+catalog_badrow(struct catalog *c, struct err *e, const char *table)
 {
 	return err_set(e, DOSSIER_ECORRUPT,
 	    "catalog '%s' has a malformed %s row", c->path, table);
@@ -160,7 +157,7 @@ open_db(const char *path, int flags, struct catalog **cp, struct err *e)
 		return err_nomem(e);
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
-		rc = c->db != NULL ? dberr(c, e, "open") : err_nomem(e);
+		rc = c->db != NULL ? catalog_dberr(c, e, "open") : err_nomem(e);
 		catalog_close(c);
 		return rc;
 	}
@@ -211,9 +208,9 @@ catalog_open(const char *path, struct catalog **cp, struct err *e)
 	rc = open_db(path, SQLITE_OPEN_READWRITE, cp, e);
 	if (rc != DOSSIER_OK)
 		return rc;
-	rc = prep(*cp, &st, "PRAGMA user_version;", e);
+	rc = catalog_prep(*cp, &st, "PRAGMA user_version;", e);
 	if (rc == DOSSIER_OK && sqlite3_step(st) != SQLITE_ROW)
-		rc = dberr(*cp, e, "read");
+		rc = catalog_dberr(*cp, e, "read");
 	if (rc == DOSSIER_OK) {
 		fmt = sqlite3_column_int(st, 0);
 		if (fmt > CATALOG_FORMAT)
@@ -278,12 +275,12 @@ catalog_kv_set(struct catalog *c, const char *key, const void *p, size_t n,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st, "INSERT OR REPLACE INTO vault VALUES (?, ?);", e);
+	rc = catalog_prep(c, &st, "INSERT OR REPLACE INTO vault VALUES (?, ?);", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, p, (int)n, SQLITE_STATIC);
-	return done(c, st, "write", e);
+	return catalog_done(c, st, "write", e);
 }
 
 int
@@ -293,18 +290,18 @@ catalog_kv_get(struct catalog *c, const char *key, struct buf *out,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st, "SELECT value FROM vault WHERE key = ?;", e);
+	rc = catalog_prep(c, &st, "SELECT value FROM vault WHERE key = ?;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		rc = copy_buf(out, st, 0) == 0 ? DOSSIER_OK : err_nomem(e);
+		rc = catalog_copy_buf(out, st, 0) == 0 ? DOSSIER_OK : err_nomem(e);
 	else if (rc == SQLITE_DONE)
 		rc = err_set(e, DOSSIER_ECORRUPT,
 		    "catalog '%s' lacks its '%s' entry", c->path, key);
 	else
-		rc = dberr(c, e, "read");
+		rc = catalog_dberr(c, e, "read");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -316,7 +313,7 @@ catalog_user_insert(struct catalog *c, const struct catalog_user *u,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st,
+	rc = catalog_prep(c, &st,
 	    "INSERT INTO user(name, role, clearance, x_pub, ed_pub,"
 	    " created, certifier, cert, disabled, groups)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(name) DO UPDATE SET"
@@ -337,7 +334,7 @@ catalog_user_insert(struct catalog *c, const struct catalog_user *u,
 	sqlite3_bind_blob(st, 8, u->cert, sizeof(u->cert), SQLITE_STATIC);
 	sqlite3_bind_int(st, 9, u->disabled);
 	sqlite3_bind_text(st, 10, u->groups, -1, SQLITE_STATIC);
-	return done(c, st, "write", e);
+	return catalog_done(c, st, "write", e);
 }
 
 #define USER_COLUMNS \
@@ -348,17 +345,17 @@ static int
 read_user(struct catalog *c, sqlite3_stmt *st, struct catalog_user *u,
     struct err *e)
 {
-	copy_text(u->name, sizeof(u->name), st, 0);
-	copy_text(u->role, sizeof(u->role), st, 1);
+	catalog_copy_text(u->name, sizeof(u->name), st, 0);
+	catalog_copy_text(u->role, sizeof(u->role), st, 1);
 	u->clearance = sqlite3_column_int(st, 2);
 	u->created = sqlite3_column_int64(st, 5);
-	copy_text(u->certifier, sizeof(u->certifier), st, 6);
+	catalog_copy_text(u->certifier, sizeof(u->certifier), st, 6);
 	u->disabled = sqlite3_column_int(st, 8);
-	copy_text(u->groups, sizeof(u->groups), st, 9);
-	if (copy_blob(u->x_pub, sizeof(u->x_pub), st, 3) != 0 ||
-	    copy_blob(u->ed_pub, sizeof(u->ed_pub), st, 4) != 0 ||
-	    copy_blob(u->cert, sizeof(u->cert), st, 7) != 0)
-		return badrow(c, e, "user");
+	catalog_copy_text(u->groups, sizeof(u->groups), st, 9);
+	if (catalog_copy_blob(u->x_pub, sizeof(u->x_pub), st, 3) != 0 ||
+	    catalog_copy_blob(u->ed_pub, sizeof(u->ed_pub), st, 4) != 0 ||
+	    catalog_copy_blob(u->cert, sizeof(u->cert), st, 7) != 0)
+		return catalog_badrow(c, e, "user");
 	return DOSSIER_OK;
 }
 
@@ -369,7 +366,7 @@ catalog_user_get(struct catalog *c, const char *name, struct catalog_user *u,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st, "SELECT " USER_COLUMNS " FROM user WHERE name = ?;",
+	rc = catalog_prep(c, &st, "SELECT " USER_COLUMNS " FROM user WHERE name = ?;",
 	    e);
 	if (rc != DOSSIER_OK)
 		return rc;
@@ -381,7 +378,7 @@ catalog_user_get(struct catalog *c, const char *name, struct catalog_user *u,
 		rc = DOSSIER_ENOTFOUND;
 		err_set(e, rc, "no user '%s'", name);
 	} else {
-		rc = dberr(c, e, "read");
+		rc = catalog_dberr(c, e, "read");
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -395,7 +392,7 @@ catalog_users_each(struct catalog *c, catalog_user_fn fn, void *ctx,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st, "SELECT " USER_COLUMNS " FROM user ORDER BY name;",
+	rc = catalog_prep(c, &st, "SELECT " USER_COLUMNS " FROM user ORDER BY name;",
 	    e);
 	if (rc != DOSSIER_OK)
 		return rc;
@@ -406,7 +403,7 @@ catalog_users_each(struct catalog *c, catalog_user_fn fn, void *ctx,
 		if (rc != 0)
 			goto out;
 	}
-	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "read");
+	rc = rc == SQLITE_DONE ? DOSSIER_OK : catalog_dberr(c, e, "read");
 out:
 	sqlite3_finalize(st);
 	return rc;
@@ -419,14 +416,14 @@ catalog_slot_insert(struct catalog *c, const char *user,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st, "DELETE FROM keyslot WHERE user = ?;", e);
+	rc = catalog_prep(c, &st, "DELETE FROM keyslot WHERE user = ?;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-	rc = done(c, st, "write", e);
+	rc = catalog_done(c, st, "write", e);
 	if (rc != DOSSIER_OK)
 		return rc;
-	rc = prep(c, &st,
+	rc = catalog_prep(c, &st,
 	    "INSERT INTO keyslot(user, salt, t, m, p, blob, one_time)"
 	    " VALUES (?,?,?,?,?,?,?);", e);
 	if (rc != DOSSIER_OK)
@@ -438,7 +435,7 @@ catalog_slot_insert(struct catalog *c, const char *user,
 	sqlite3_bind_int64(st, 5, s->kdf.p);
 	sqlite3_bind_blob(st, 6, s->blob, sizeof(s->blob), SQLITE_STATIC);
 	sqlite3_bind_int(st, 7, s->one_time);
-	return done(c, st, "write", e);
+	return catalog_done(c, st, "write", e);
 }
 
 int
@@ -449,7 +446,7 @@ catalog_slot_get(struct catalog *c, const char *user, struct catalog_slot *s,
 	sqlite3_int64 t, m, p;
 	int rc;
 
-	rc = prep(c, &st,
+	rc = catalog_prep(c, &st,
 	    "SELECT salt, t, m, p, blob, one_time FROM keyslot WHERE user = ?"
 	    " ORDER BY id LIMIT 1;", e);
 	if (rc != DOSSIER_OK)
@@ -464,9 +461,9 @@ catalog_slot_get(struct catalog *c, const char *user, struct catalog_slot *s,
 		/* Range checks against the KDF bounds happen in crypto. */
 		if (t < 0 || t > UINT32_MAX || m < 0 || m > UINT32_MAX ||
 		    p < 0 || p > UINT32_MAX ||
-		    copy_blob(s->salt, sizeof(s->salt), st, 0) != 0 ||
-		    copy_blob(s->blob, sizeof(s->blob), st, 4) != 0) {
-			rc = badrow(c, e, "keyslot");
+		    catalog_copy_blob(s->salt, sizeof(s->salt), st, 0) != 0 ||
+		    catalog_copy_blob(s->blob, sizeof(s->blob), st, 4) != 0) {
+			rc = catalog_badrow(c, e, "keyslot");
 		} else {
 			s->kdf.t = (uint32_t)t;
 			s->kdf.m = (uint32_t)m;
@@ -477,77 +474,8 @@ catalog_slot_get(struct catalog *c, const char *user, struct catalog_slot *s,
 		rc = DOSSIER_ENOTFOUND;
 		err_set(e, rc, "no key slot for '%s'", user);
 	} else {
-		rc = dberr(c, e, "read");
+		rc = catalog_dberr(c, e, "read");
 	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int
-catalog_level_key_insert(struct catalog *c, int level, uint32_t version,
-    int64_t created, struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = prep(c, &st, "INSERT INTO level_key VALUES (?,?,?);", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_int(st, 1, level);
-	sqlite3_bind_int64(st, 2, version);
-	sqlite3_bind_int64(st, 3, created);
-	return done(c, st, "write", e);
-}
-
-int
-catalog_sealed_insert(struct catalog *c, const struct keys_label *lb,
-    const unsigned char blob[KEYS_SEALED_LEN], struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = prep(c, &st, "INSERT INTO sealed_key VALUES (?,?,?,?,?);", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, lb->user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, lb->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, lb->level);
-	sqlite3_bind_int64(st, 4, lb->version);
-	sqlite3_bind_blob(st, 5, blob, KEYS_SEALED_LEN, SQLITE_STATIC);
-	return done(c, st, "write", e);
-}
-
-int
-catalog_sealed_each(struct catalog *c, const char *user, catalog_sealed_fn fn,
-    void *ctx, struct err *e)
-{
-	struct keys_label lb;
-	char kind[16];
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = prep(c, &st,
-	    "SELECT kind, level, version, blob FROM sealed_key WHERE user = ?"
-	    " ORDER BY kind, level, version;", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		copy_text(kind, sizeof(kind), st, 0);
-		lb.user = user;
-		lb.kind = kind;
-		lb.level = sqlite3_column_int(st, 1);
-		lb.version = (uint32_t)sqlite3_column_int64(st, 2);
-		if (sqlite3_column_bytes(st, 3) != KEYS_SEALED_LEN) {
-			rc = badrow(c, e, "sealed_key");
-			goto out;
-		}
-		rc = fn(ctx, &lb, sqlite3_column_blob(st, 3));
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "read");
-out:
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -575,14 +503,14 @@ catalog_doc_insert(struct catalog *c, struct catalog_doc *d, struct err *e)
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st,
+	rc = catalog_prep(c, &st,
 	    "INSERT INTO document(level, key_version, date, created,"
 	    " created_by, modified, version, deleted, deleted_at, deleted_by,"
 	    " meta) VALUES (?,?,?,?,?,?,?,?,?,?,?);", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	bind_doc(st, d);
-	rc = done(c, st, "write", e);
+	rc = catalog_done(c, st, "write", e);
 	if (rc == DOSSIER_OK)
 		d->id = sqlite3_last_insert_rowid(c->db);
 	return rc;
@@ -595,7 +523,7 @@ catalog_doc_update(struct catalog *c, const struct catalog_doc *d,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st,
+	rc = catalog_prep(c, &st,
 	    "UPDATE document SET level = ?1, key_version = ?2, date = ?3,"
 	    " created = ?4, created_by = ?5, modified = ?6, version = ?7,"
 	    " deleted = ?8, deleted_at = ?9, deleted_by = ?10, meta = ?11"
@@ -604,7 +532,7 @@ catalog_doc_update(struct catalog *c, const struct catalog_doc *d,
 		return rc;
 	bind_doc(st, d);
 	sqlite3_bind_int64(st, 12, d->id);
-	return done(c, st, "write", e);
+	return catalog_done(c, st, "write", e);
 }
 
 int
@@ -614,7 +542,7 @@ catalog_doc_get(struct catalog *c, int64_t id, struct catalog_doc *d,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st,
+	rc = catalog_prep(c, &st,
 	    "SELECT level, key_version, date, created, created_by, modified,"
 	    " version, deleted, deleted_at, deleted_by, meta FROM document"
 	    " WHERE id = ?;", e);
@@ -627,21 +555,21 @@ catalog_doc_get(struct catalog *c, int64_t id, struct catalog_doc *d,
 		d->id = id;
 		d->level = sqlite3_column_int(st, 0);
 		d->key_version = (uint32_t)sqlite3_column_int64(st, 1);
-		copy_text(d->date, sizeof(d->date), st, 2);
+		catalog_copy_text(d->date, sizeof(d->date), st, 2);
 		d->created = sqlite3_column_int64(st, 3);
-		copy_text(d->created_by, sizeof(d->created_by), st, 4);
+		catalog_copy_text(d->created_by, sizeof(d->created_by), st, 4);
 		d->modified = sqlite3_column_int64(st, 5);
 		d->version = sqlite3_column_int(st, 6);
 		d->deleted = sqlite3_column_int(st, 7);
 		d->deleted_at = sqlite3_column_int64(st, 8);
-		copy_text(d->deleted_by, sizeof(d->deleted_by), st, 9);
-		if (copy_buf(&d->meta, st, 10) != 0)
+		catalog_copy_text(d->deleted_by, sizeof(d->deleted_by), st, 9);
+		if (catalog_copy_buf(&d->meta, st, 10) != 0)
 			rc = err_nomem(e);
 	} else if (rc == SQLITE_DONE) {
 		rc = err_set(e, DOSSIER_ENOTFOUND, "no document %lld",
 		    (long long)id);
 	} else {
-		rc = dberr(c, e, "read");
+		rc = catalog_dberr(c, e, "read");
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -654,11 +582,11 @@ catalog_doc_delete(struct catalog *c, int64_t id, struct err *e)
 	int rc;
 
 	/* Versions and terms go with it (ON DELETE CASCADE). */
-	rc = prep(c, &st, "DELETE FROM document WHERE id = ?;", e);
+	rc = catalog_prep(c, &st, "DELETE FROM document WHERE id = ?;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	return done(c, st, "write", e);
+	return catalog_done(c, st, "write", e);
 }
 
 int
@@ -669,14 +597,14 @@ catalog_terms_set(struct catalog *c, int64_t doc, const struct catalog_term *t,
 	size_t i;
 	int rc;
 
-	rc = prep(c, &st, "DELETE FROM doc_term WHERE doc = ?;", e);
+	rc = catalog_prep(c, &st, "DELETE FROM doc_term WHERE doc = ?;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, doc);
-	rc = done(c, st, "write", e);
+	rc = catalog_done(c, st, "write", e);
 	if (rc != DOSSIER_OK)
 		return rc;
-	rc = prep(c, &st, "INSERT OR IGNORE INTO doc_term VALUES (?,?,?);", e);
+	rc = catalog_prep(c, &st, "INSERT OR IGNORE INTO doc_term VALUES (?,?,?);", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	for (i = 0; i < n; i++) {
@@ -685,7 +613,7 @@ catalog_terms_set(struct catalog *c, int64_t doc, const struct catalog_term *t,
 		sqlite3_bind_blob(st, 3, t[i].mac, sizeof(t[i].mac),
 		    SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = dberr(c, e, "write");
+			rc = catalog_dberr(c, e, "write");
 			break;
 		}
 		sqlite3_reset(st);
@@ -719,14 +647,14 @@ catalog_version_insert(struct catalog *c, const struct catalog_version *v,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st,
+	rc = catalog_prep(c, &st,
 	    "INSERT INTO version(doc, version, object, size, level, key_version,"
 	    " wrapped_dek, content_mac, meta, added, added_by)"
 	    " VALUES (?,?,?,?,?,?,?,?,?,?,?);", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	bind_version(st, v);
-	return done(c, st, "write", e);
+	return catalog_done(c, st, "write", e);
 }
 
 int
@@ -736,14 +664,14 @@ catalog_version_update(struct catalog *c, const struct catalog_version *v,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st,
+	rc = catalog_prep(c, &st,
 	    "UPDATE version SET object = ?3, size = ?4, level = ?5,"
 	    " key_version = ?6, wrapped_dek = ?7, content_mac = ?8, meta = ?9,"
 	    " added = ?10, added_by = ?11 WHERE doc = ?1 AND version = ?2;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	bind_version(st, v);
-	return done(c, st, "write", e);
+	return catalog_done(c, st, "write", e);
 }
 
 #define VERSION_COLUMNS \
@@ -756,16 +684,16 @@ read_version(struct catalog *c, sqlite3_stmt *st, struct catalog_version *v,
 {
 	v->doc = sqlite3_column_int64(st, 0);
 	v->version = sqlite3_column_int(st, 1);
-	copy_text(v->object, sizeof(v->object), st, 2);
+	catalog_copy_text(v->object, sizeof(v->object), st, 2);
 	v->size = (uint64_t)sqlite3_column_int64(st, 3);
 	v->level = sqlite3_column_int(st, 4);
 	v->key_version = (uint32_t)sqlite3_column_int64(st, 5);
 	v->added = sqlite3_column_int64(st, 9);
-	copy_text(v->added_by, sizeof(v->added_by), st, 10);
-	if (copy_blob(v->wrapped, sizeof(v->wrapped), st, 6) != 0 ||
-	    copy_blob(v->content_mac, sizeof(v->content_mac), st, 7) != 0)
-		return badrow(c, e, "version");
-	if (copy_buf(&v->meta, st, 8) != 0)
+	catalog_copy_text(v->added_by, sizeof(v->added_by), st, 10);
+	if (catalog_copy_blob(v->wrapped, sizeof(v->wrapped), st, 6) != 0 ||
+	    catalog_copy_blob(v->content_mac, sizeof(v->content_mac), st, 7) != 0)
+		return catalog_badrow(c, e, "version");
+	if (catalog_copy_buf(&v->meta, st, 8) != 0)
 		return err_nomem(e);
 	return DOSSIER_OK;
 }
@@ -777,7 +705,7 @@ catalog_version_get(struct catalog *c, int64_t doc, int version,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st, "SELECT " VERSION_COLUMNS " FROM version"
+	rc = catalog_prep(c, &st, "SELECT " VERSION_COLUMNS " FROM version"
 	    " WHERE doc = ? AND version = ?;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
@@ -790,7 +718,7 @@ catalog_version_get(struct catalog *c, int64_t doc, int version,
 		rc = err_set(e, DOSSIER_ENOTFOUND, "no version %d of document %lld",
 		    version, (long long)doc);
 	else
-		rc = dberr(c, e, "read");
+		rc = catalog_dberr(c, e, "read");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -804,7 +732,7 @@ catalog_versions_each(struct catalog *c, int64_t doc, catalog_version_fn fn,
 	int rc;
 
 	memset(&v, 0, sizeof(v));
-	rc = prep(c, &st, doc != 0 ?
+	rc = catalog_prep(c, &st, doc != 0 ?
 	    "SELECT " VERSION_COLUMNS " FROM version WHERE doc = ?"
 	    " ORDER BY version;" :
 	    "SELECT " VERSION_COLUMNS " FROM version ORDER BY doc, version;", e);
@@ -819,7 +747,7 @@ catalog_versions_each(struct catalog *c, int64_t doc, catalog_version_fn fn,
 		if (rc != 0)
 			goto out;
 	}
-	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "read");
+	rc = rc == SQLITE_DONE ? DOSSIER_OK : catalog_dberr(c, e, "read");
 out:
 	buf_release(&v.meta);
 	sqlite3_finalize(st);
@@ -834,7 +762,7 @@ catalog_find_content(struct catalog *c, int level, uint32_t key_version,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st,
+	rc = catalog_prep(c, &st,
 	    "SELECT doc, version FROM version WHERE level = ? AND"
 	    " key_version = ? AND content_mac = ? ORDER BY doc, version"
 	    " LIMIT 1;", e);
@@ -849,7 +777,7 @@ catalog_find_content(struct catalog *c, int level, uint32_t key_version,
 		*version = sqlite3_column_int(st, 1);
 		rc = DOSSIER_OK;
 	} else {
-		rc = rc == SQLITE_DONE ? DOSSIER_ENOTFOUND : dberr(c, e, "read");
+		rc = rc == SQLITE_DONE ? DOSSIER_ENOTFOUND : catalog_dberr(c, e, "read");
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -861,12 +789,12 @@ catalog_object_used(struct catalog *c, const char *name, struct err *e)
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st, "SELECT 1 FROM version WHERE object = ? LIMIT 1;", e);
+	rc = catalog_prep(c, &st, "SELECT 1 FROM version WHERE object = ? LIMIT 1;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : dberr(c, e, "read");
+	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : catalog_dberr(c, e, "read");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -928,7 +856,7 @@ catalog_doc_ids(struct catalog *c, const struct catalog_query *q,
 		rc = err_nomem(e);
 		goto out;
 	}
-	rc = prep(c, &st, buf_str(&sql), e);
+	rc = catalog_prep(c, &st, buf_str(&sql), e);
 	if (rc != DOSSIER_OK)
 		goto out;
 	sqlite3_bind_int(st, k++, q->deleted ? 1 : 0);
@@ -957,7 +885,7 @@ catalog_doc_ids(struct catalog *c, const struct catalog_query *q,
 		v[n++] = sqlite3_column_int64(st, 0);
 	}
 	if (rc != SQLITE_DONE) {
-		rc = dberr(c, e, "read");
+		rc = catalog_dberr(c, e, "read");
 		goto out;
 	}
 	rc = DOSSIER_OK;
@@ -978,7 +906,7 @@ catalog_purge_record(struct catalog *c, int64_t doc, int64_t at,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = prep(c, &st, "INSERT INTO purged VALUES (?,?,?,?);", e);
+	rc = catalog_prep(c, &st, "INSERT INTO purged VALUES (?,?,?,?);", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, doc);
@@ -986,7 +914,7 @@ catalog_purge_record(struct catalog *c, int64_t doc, int64_t at,
 	sqlite3_bind_text(st, 3, by, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 4, reason->data != NULL ? (const void *)reason->data :
 	    (const void *)"", (int)reason->len, SQLITE_STATIC);
-	return done(c, st, "write", e);
+	return catalog_done(c, st, "write", e);
 }
 
 int
@@ -996,7 +924,7 @@ catalog_check(struct catalog *c, struct err *e)
 	const unsigned char *r;
 	int rc;
 
-	rc = prep(c, &st, "PRAGMA integrity_check;", e);
+	rc = catalog_prep(c, &st, "PRAGMA integrity_check;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	rc = sqlite3_step(st);
@@ -1007,12 +935,12 @@ catalog_check(struct catalog *c, struct err *e)
 		    "catalog '%s' is damaged: %s", c->path,
 		    r != NULL ? (const char *)r : "?");
 	} else {
-		rc = dberr(c, e, "check");
+		rc = catalog_dberr(c, e, "check");
 	}
 	sqlite3_finalize(st);
 	if (rc != DOSSIER_OK)
 		return rc;
-	rc = prep(c, &st, "PRAGMA foreign_key_check;", e);
+	rc = catalog_prep(c, &st, "PRAGMA foreign_key_check;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	rc = sqlite3_step(st);
@@ -1021,223 +949,9 @@ catalog_check(struct catalog *c, struct err *e)
 		    "catalog '%s' has rows pointing nowhere (table %s)", c->path,
 		    (const char *)sqlite3_column_text(st, 0));
 	else
-		rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "check");
+		rc = rc == SQLITE_DONE ? DOSSIER_OK : catalog_dberr(c, e, "check");
 	sqlite3_finalize(st);
 	return rc;
-}
-
-int
-catalog_level_key_current(struct catalog *c, int level, uint32_t *version,
-    struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = prep(c, &st, "SELECT max(version) FROM level_key WHERE level = ?;",
-	    e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_int(st, 1, level);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		*version = (uint32_t)sqlite3_column_int64(st, 0);
-		rc = DOSSIER_OK;
-	} else {
-		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ?
-		    err_set(e, DOSSIER_ECORRUPT, "catalog '%s' has no key for "
-		    "level %d", c->path, level) : dberr(c, e, "read");
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int
-catalog_sealed_delete(struct catalog *c, const char *user, int min_level,
-    struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = prep(c, &st, "DELETE FROM sealed_key WHERE user = ? AND"
-	    " kind = 'level' AND level >= ?;", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, min_level);
-	return done(c, st, "write", e);
-}
-
-int
-catalog_sealed_delete_all(struct catalog *c, const char *user, struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = prep(c, &st, "DELETE FROM sealed_key WHERE user = ?;", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-	return done(c, st, "write", e);
-}
-
-int
-catalog_grant_put(struct catalog *c, const struct catalog_grant *g,
-    struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (g->perms == 0) {
-		rc = prep(c, &st, "DELETE FROM grant_row WHERE principal = ?"
-		    " AND doc = ? AND cat_mac = ?;", e);
-		if (rc != DOSSIER_OK)
-			return rc;
-	} else {
-		rc = prep(c, &st, "INSERT OR REPLACE INTO grant_row(principal,"
-		    " doc, cat_mac, perms, category, granted_by, granted)"
-		    " VALUES (?,?,?,?,?,?,?);", e);
-		if (rc != DOSSIER_OK)
-			return rc;
-		sqlite3_bind_int(st, 4, (int)g->perms);
-		sqlite3_bind_blob(st, 5, g->category.data != NULL ?
-		    (const void *)g->category.data : (const void *)"",
-		    (int)g->category.len, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, g->granted_by, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 7, g->granted);
-	}
-	sqlite3_bind_text(st, 1, g->principal, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, g->doc);
-	sqlite3_bind_blob(st, 3, g->cat_mac, sizeof(g->cat_mac), SQLITE_STATIC);
-	return done(c, st, "write", e);
-}
-
-int
-catalog_grant_get(struct catalog *c, struct catalog_grant *g, struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = prep(c, &st, "SELECT perms FROM grant_row WHERE principal = ?"
-	    " AND doc = ? AND cat_mac = ?;", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, g->principal, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, g->doc);
-	sqlite3_bind_blob(st, 3, g->cat_mac, sizeof(g->cat_mac), SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		g->perms = (unsigned)sqlite3_column_int(st, 0);
-		rc = DOSSIER_OK;
-	} else if (rc == SQLITE_DONE) {
-		g->perms = 0;
-		rc = DOSSIER_OK;
-	} else {
-		rc = dberr(c, e, "read");
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int
-catalog_grants_each(struct catalog *c, catalog_grant_fn fn, void *ctx,
-    struct err *e)
-{
-	struct catalog_grant g;
-	sqlite3_stmt *st;
-	int rc;
-
-	memset(&g, 0, sizeof(g));
-	rc = prep(c, &st, "SELECT principal, doc, cat_mac, perms, category,"
-	    " granted_by, granted FROM grant_row"
-	    " ORDER BY principal, doc, cat_mac;", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		copy_text(g.principal, sizeof(g.principal), st, 0);
-		g.doc = sqlite3_column_int64(st, 1);
-		g.perms = (unsigned)sqlite3_column_int(st, 3);
-		copy_text(g.granted_by, sizeof(g.granted_by), st, 5);
-		g.granted = sqlite3_column_int64(st, 6);
-		if (copy_blob(g.cat_mac, sizeof(g.cat_mac), st, 2) != 0) {
-			rc = badrow(c, e, "grant_row");
-			goto out;
-		}
-		if (copy_buf(&g.category, st, 4) != 0) {
-			rc = err_nomem(e);
-			goto out;
-		}
-		rc = fn(ctx, &g);
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "read");
-out:
-	buf_release(&g.category);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int
-catalog_restrict_set(struct catalog *c, int64_t doc, int on, const char *by,
-    int64_t at, struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = prep(c, &st, on ? "INSERT OR REPLACE INTO restriction"
-	    " VALUES (?,?,?);" : "DELETE FROM restriction WHERE doc = ?;", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, doc);
-	if (on) {
-		sqlite3_bind_text(st, 2, by, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, at);
-	}
-	return done(c, st, "write", e);
-}
-
-int
-catalog_restrictions_each(struct catalog *c, catalog_restriction_fn fn,
-    void *ctx, struct err *e)
-{
-	char by[CATALOG_NAME_MAX + 1];
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = prep(c, &st, "SELECT doc, set_by, set_at FROM restriction"
-	    " ORDER BY doc;", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		copy_text(by, sizeof(by), st, 1);
-		rc = fn(ctx, sqlite3_column_int64(st, 0), by,
-		    sqlite3_column_int64(st, 2));
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "read");
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int
-catalog_denial_insert(struct catalog *c, int64_t at, const char *user,
-    const char *action, int64_t doc, const char *perm, struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = prep(c, &st, "INSERT INTO denial(at, user, action, doc, perm)"
-	    " VALUES (?,?,?,?,?);", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, at);
-	sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, doc);
-	sqlite3_bind_text(st, 5, perm, -1, SQLITE_STATIC);
-	return done(c, st, "write", e);
 }
 
 int
@@ -1251,7 +965,7 @@ catalog_docs_at_old_keys(struct catalog *c, int64_t **ids, size_t *nids,
 
 	*ids = NULL;
 	*nids = 0;
-	rc = prep(c, &st, "SELECT d.id FROM document d WHERE d.key_version <"
+	rc = catalog_prep(c, &st, "SELECT d.id FROM document d WHERE d.key_version <"
 	    " (SELECT max(version) FROM level_key k WHERE k.level = d.level)"
 	    " OR EXISTS (SELECT 1 FROM version v WHERE v.doc = d.id AND"
 	    " v.key_version < (SELECT max(version) FROM level_key k"
@@ -1270,7 +984,7 @@ catalog_docs_at_old_keys(struct catalog *c, int64_t **ids, size_t *nids,
 	}
 	if (rc != SQLITE_DONE) {
 		free(v);
-		rc = dberr(c, e, "read");
+		rc = catalog_dberr(c, e, "read");
 		sqlite3_finalize(st);
 		return rc;
 	}
@@ -1278,28 +992,4 @@ catalog_docs_at_old_keys(struct catalog *c, int64_t **ids, size_t *nids,
 	*ids = v;
 	*nids = n;
 	return DOSSIER_OK;
-}
-
-int
-catalog_level_keys_each(struct catalog *c, catalog_level_key_fn fn, void *ctx,
-    struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = prep(c, &st, "SELECT level, version, created FROM level_key"
-	    " ORDER BY level, version;", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = fn(ctx, sqlite3_column_int(st, 0),
-		    (uint32_t)sqlite3_column_int64(st, 1),
-		    sqlite3_column_int64(st, 2));
-		if (rc != 0)
-			goto out;
-	}
-	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(c, e, "read");
-out:
-	sqlite3_finalize(st);
-	return rc;
 }
