@@ -139,6 +139,8 @@ void vault_policy_free(struct dossier *d);
  * policy rows are still the signed ones.
  */
 int vault_policy_begin(struct dossier *d);
+/* Checks the policy rows against their signature; needs no secret key. */
+int vault_policy_verify(struct dossier *d);
 /* Recomputes and signs the policy digest (in the open transaction). */
 int vault_policy_sign(struct dossier *d);
 /* The keyed hash of a category for grants. */

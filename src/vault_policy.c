@@ -241,8 +241,8 @@ vault_policy_sign(struct dossier *d)
 }
 
 /* Checks the stored policy signature against the rows as they are. */
-static int
-policy_check(struct dossier *d)
+int
+vault_policy_verify(struct dossier *d)
 {
 	unsigned char digest[CRYPTO_HASH_LEN];
 	char signer[CATALOG_NAME_MAX + 1];
@@ -296,7 +296,7 @@ vault_policy_begin(struct dossier *d)
 	 * Under the write lock, the rows must still be the signed ones:
 	 * signing anew must not bless an edit made outside dossier.
 	 */
-	rc = policy_check(d);
+	rc = vault_policy_verify(d);
 	if (rc != DOSSIER_OK)
 		catalog_rollback(d->cat);
 	return rc;
@@ -371,7 +371,7 @@ vault_policy_load(struct dossier *d)
 	int rc;
 
 	vault_policy_free(d);
-	rc = policy_check(d);
+	rc = vault_policy_verify(d);
 	if (rc == DOSSIER_OK)
 		rc = split_groups(d);
 	if (rc == DOSSIER_OK)

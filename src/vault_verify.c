@@ -264,6 +264,9 @@ dossier_verify(struct dossier *d, unsigned flags, dossier_problem_fn cb,
 		problem(&v, "catalog", 0, 0, 1, se.msg);
 		goto out;
 	}
+	/* Public keys suffice: --no-keys checks the signed policy too. */
+	if (vault_policy_verify(d) != DOSSIER_OK)
+		problem(&v, "policy", 0, 0, 1, dossier_errmsg(d));
 	/*
 	 * The exclusive lock keeps writers (who hold it shared from object
 	 * write to commit) out while garbage is judged and removed.

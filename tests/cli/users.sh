@@ -12,11 +12,15 @@ new_vault
 DB=$DOSSIER_VAULT/dossier.db
 
 # Each user's passphrase contains $PASS, so that lib.sh's leak check
-# (every output searched for $PASS) covers theirs too.
+# (every output searched for $PASS) covers theirs too.  as() reads them
+# through eval.
+# shellcheck disable=SC2034
 PW_alice=$PASS
 PW_bob="$PASS-bob"
 PW_vic="$PASS-vic"
+# shellcheck disable=SC2034
 PW_aud="$PASS-aud"
+# shellcheck disable=SC2034
 PW_bak="$PASS-bak"
 
 role() {
@@ -35,6 +39,7 @@ as() {
 	eval "as_p=\${PW_$1:-}"
 	as_u=$1
 	shift
+	# shellcheck disable=SC2154
 	env DOSSIER_USER="$as_u" DOSSIER_PASSPHRASE="$as_p" "$D" "$@"
 }
 
@@ -159,6 +164,7 @@ assert len(d['one_time_passphrase']) >= 12, d
 "
 	ot=$(jval 'd["one_time_passphrase"]')
 	eval "pw=\$PW_$u"
+	# shellcheck disable=SC2154
 	expect_exit 0 "$u replaces the one-time passphrase" \
 	    env DOSSIER_NEW_PASSPHRASE="$pw" \
 	    DOSSIER_USER=$u DOSSIER_PASSPHRASE="$ot" "$D" user passwd
@@ -413,6 +419,9 @@ row bob 6 - "show 5 after a grant row was inserted" show 5 &&
     expect_err_line "inserted grant row (clerk): one line"
 row vic 6 - "list after a grant row was inserted" list
 row bak 6 - "verify after a grant row was inserted" verify
+# Checking the policy signature needs no secret key: --no-keys sees it too.
+expect_exit 6 "verify --no-keys after a grant row was inserted: exit 6" \
+    "$D" verify --no-keys
 sqlite3 "$DB" "DELETE FROM grant_row WHERE granted_by='intruder'" ||
     fail "sqlite3: delete the inserted grant row"
 row alice 0 - "list once the row is deleted" --json list &&
