@@ -6,7 +6,8 @@ set -eu
 
 PACKAGES="make gcc clang pkg-config
 	libgcrypt20-dev libsqlite3-dev sqlite3 libzstd-dev zstd libarchive-dev
-	libjson-c-dev libunistring-dev libcmocka-dev libmagic-dev libxml2-dev"
+	libjson-c-dev libunistring-dev libcmocka-dev libmagic-dev libxml2-dev
+	python3"
 
 missing=""
 for p in $PACKAGES; do
