@@ -11,7 +11,7 @@
 
 CC ?= cc
 BUILD ?= build/rel
-PKGS = libgcrypt sqlite3 libzstd json-c
+PKGS = libgcrypt sqlite3 libzstd json-c libxml-2.0
 WARN = -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wcast-qual -Wwrite-strings \
 	-Wimplicit-fallthrough
@@ -19,11 +19,12 @@ OPT ?= -O2 -g
 CFLAGS_ALL = -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) \
 	-fvisibility=hidden -fPIC -Iinclude -Isrc \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(XCFLAGS)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgcrypt -lsqlite3 -lzstd -ljson-c)
-CLI_LIBS = -lunistring
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgcrypt -lsqlite3 -lzstd -ljson-c -lxml2) \
+	-lunistring -lmagic
+CLI_LIBS =
 TEST_LIBS = -lcmocka
 
-LIB_SRC = $(wildcard src/*.c)
+LIB_SRC = $(wildcard src/*.c src/extract/*.c)
 CLI_SRC = $(wildcard src/cli/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
