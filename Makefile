@@ -11,7 +11,7 @@
 
 CC ?= cc
 BUILD ?= build/rel
-PKGS = libgcrypt sqlite3 libzstd json-c libxml-2.0
+PKGS = libgcrypt sqlite3 libzstd json-c libxml-2.0 libarchive
 WARN = -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wcast-qual -Wwrite-strings \
 	-Wimplicit-fallthrough
@@ -19,7 +19,7 @@ OPT ?= -O2 -g
 CFLAGS_ALL = -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) \
 	-fvisibility=hidden -fPIC -Iinclude -Isrc \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(XCFLAGS)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgcrypt -lsqlite3 -lzstd -ljson-c -lxml2) \
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgcrypt -lsqlite3 -lzstd -ljson-c -lxml2 -larchive) \
 	-lunistring -lmagic
 CLI_LIBS =
 TEST_LIBS = -lcmocka
