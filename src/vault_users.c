@@ -55,6 +55,19 @@ need_admin(struct dossier *d, const char *action)
 	return rc;
 }
 
+/* Nobody clears another above their own clearance. */
+static int
+within_own_clearance(struct dossier *d, const char *action, const char *name,
+    int level)
+{
+	if (level <= d->user.clearance)
+		return DOSSIER_OK;
+	vault_note_denial(d, action, 0, DOSSIER_PERM_ADMIN);
+	return err_set(&d->err, DOSSIER_EDENIED,
+	    "cannot clear '%s' for %s: user '%s' is not cleared for it", name,
+	    dossier_level_name(level, 0), d->user.name);
+}
+
 /* Sorted, unique, validated "a,b" from the group names given. */
 static int
 group_list(struct dossier *d, const char *const *groups, size_t n,
@@ -301,12 +314,8 @@ dossier_user_add(struct dossier *d, const char *name, const char *role,
 		rc = check_new_user(d, name, role, clearance);
 	if (rc == DOSSIER_OK)
 		rc = group_list(d, groups, ngroups, u.groups, sizeof(u.groups));
-	if (rc == DOSSIER_OK && clearance > d->user.clearance)
-		vault_note_denial(d, "user add", 0, DOSSIER_PERM_ADMIN);
-	if (rc == DOSSIER_OK && clearance > d->user.clearance)
-		rc = err_set(&d->err, DOSSIER_EDENIED,
-		    "cannot clear '%s' for %s: user '%s' is not cleared for it",
-		    name, dossier_level_name(clearance, 0), d->user.name);
+	if (rc == DOSSIER_OK)
+		rc = within_own_clearance(d, "user add", name, clearance);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
 	secret = crypto_secure_alloc(KEYS_USER_SECRET_LEN);
@@ -502,12 +511,8 @@ dossier_user_clearance(struct dossier *d, const char *name, int level)
 	rc = need_admin(d, "user clearance");
 	if (rc == DOSSIER_OK && (level < 0 || level >= DOSSIER_NLEVELS))
 		rc = err_set(&d->err, DOSSIER_EUSAGE, "invalid level %d", level);
-	if (rc == DOSSIER_OK && level > d->user.clearance)
-		vault_note_denial(d, "user clearance", 0, DOSSIER_PERM_ADMIN);
-	if (rc == DOSSIER_OK && level > d->user.clearance)
-		rc = err_set(&d->err, DOSSIER_EDENIED,
-		    "cannot clear '%s' for %s: user '%s' is not cleared for it",
-		    name, dossier_level_name(level, 0), d->user.name);
+	if (rc == DOSSIER_OK)
+		rc = within_own_clearance(d, "user clearance", name, level);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
 	rc = vault_policy_begin(d);
