@@ -27,3 +27,9 @@ echo "== show 1"
 "$dossier" show 1
 echo "== verify --read-data"
 "$dossier" verify --read-data
+echo "== a clerk cleared for 内部 (internal) does not see the 秘密 contract"
+onetime=$("$dossier" --json user add wang --role clerk --clearance internal |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["one_time_passphrase"])')
+DOSSIER_USER=wang DOSSIER_PASSPHRASE="$onetime" \
+	DOSSIER_NEW_PASSPHRASE='王的新口令 demo 2026' "$dossier" user passwd
+DOSSIER_USER=wang DOSSIER_PASSPHRASE='王的新口令 demo 2026' "$dossier" list
