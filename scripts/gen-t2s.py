@@ -77,8 +77,10 @@ def main():
     out.write('#include <stddef.h>\n#include <stdint.h>\n\n'
               '#include "tokenize.h"\n\n')
     out.write("const uint32_t tokenize_t2s_table[][2] = {\n")
-    for s, d in rows:
-        out.write("    {0x%04X, 0x%04X},\n" % (s, d))
+    # Five pairs a line: a data table, kept short to read past.
+    for i in range(0, len(rows), 5):
+        out.write("    " + " ".join("{0x%04X, 0x%04X}," % r
+                                    for r in rows[i:i + 5]) + "\n")
     out.write("};\n\nconst size_t tokenize_t2s_count =\n"
               "    sizeof(tokenize_t2s_table) / sizeof(tokenize_t2s_table[0]);\n")
 
