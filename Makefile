@@ -30,7 +30,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-HDRS = $(wildcard include/*.h src/*.h src/cli/*.h tests/unit/*.h)
+HDRS = $(wildcard include/*.h src/*.h src/extract/*.h src/cli/*.h tests/unit/*.h)
 
 .PHONY: all deps demo check test asan asan-build clang check-deps \
 	check-format format analyze bench clean

@@ -1,0 +1,59 @@
+/*
+ * archive_io.h: the only door to libarchive.  Reads whitelisted archive
+ * formats from memory, bounded by named limits, never touching the disk.
+ *
+ *	struct archive_io_limits lim;
+ *	archive_io_limits_init(&lim);
+ *	rc = archive_io_zip_each(p, n, &lim, want, fn, ctx, &e);
+ */
+#ifndef DOSSIER_ARCHIVE_IO_H
+#define DOSSIER_ARCHIVE_IO_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+/* Defaults of struct archive_io_limits. */
+#define ARCHIVE_IO_MAX_ENTRIES 10000 /* members, read or skipped */
+#define ARCHIVE_IO_MAX_EXPANDED (256u * 1024 * 1024) /* bytes, all members */
+#define ARCHIVE_IO_MAX_ENTRY (64u * 1024 * 1024) /* bytes, one member */
+/* Expanded / compressed above this, past the floor, is a zip bomb. */
+#define ARCHIVE_IO_MAX_RATIO 100
+#define ARCHIVE_IO_RATIO_FLOOR (1024u * 1024)
+#define ARCHIVE_IO_MAX_NAME 1024 /* bytes of one member name */
+
+struct archive_io_limits {
+	size_t max_entries;
+	size_t max_expanded;
+	size_t max_entry;
+	size_t max_ratio; /* 0: no ratio check */
+	size_t ratio_floor;
+};
+
+/* Sets every limit to its default. */
+void archive_io_limits_init(struct archive_io_limits *lim);
+
+/*
+ * want(ctx, name): nonzero to have the member's bytes read and passed to
+ * fn; zero to skip it unread.  May be NULL (read every member).
+ * fn(ctx, name, data, len): called for each wanted regular file with its
+ * whole expanded content; name and data are borrowed until fn returns.
+ * Returns 0 to go on, a positive value to stop (archive_io_zip_each then
+ * returns it), or a negative DOSSIER_E* code (returned as is; fn sets e).
+ */
+typedef int (*archive_io_want_fn)(void *ctx, const char *name);
+typedef int (*archive_io_entry_fn)(
+    void *ctx, const char *name, const void *data, size_t len);
+
+/*
+ * Walks the zip archive in zip[0..n) (the zip format only).  Returns 0
+ * after the last member, fn's positive stop value, fn's error, or
+ * DOSSIER_EBADINPUT for a malformed or truncated archive, too many
+ * members, a member or total past the size limits, or a compression ratio
+ * past max_ratio (a zip bomb); DOSSIER_ENOMEM.
+ */
+int archive_io_zip_each(const void *zip, size_t n,
+    const struct archive_io_limits *lim, archive_io_want_fn want,
+    archive_io_entry_fn fn, void *ctx, struct err *e);
+
+#endif
