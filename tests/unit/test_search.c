@@ -1,0 +1,165 @@
+/*
+ * test_search.c: one index: ranking by field weights, the tokenizer
+ * version check, deletion, and snippets whose marked matches are exact
+ * (one character for a one-character query, the original full-width
+ * text for a half-width query).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "dossier.h"
+#include "error.h"
+#include "search.h"
+#include "tokenize.h"
+
+struct hits {
+	int64_t ids[16];
+	size_t n;
+};
+
+static int
+hit(void *ctx, int64_t doc, double score)
+{
+	struct hits *h = ctx;
+
+	(void)score;
+	if (h->n < 16)
+		h->ids[h->n++] = doc;
+	return 0;
+}
+
+static struct hits
+ask(struct search *s, const char *q)
+{
+	struct hits h;
+	struct err e;
+
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(search_query(s, q, hit, &h, &e), 0);
+	return h;
+}
+
+static void
+put(struct search *s, int64_t id, const char *title, const char *number,
+    const char *tags, const char *body)
+{
+	struct search_doc d = { title, number, tags, body, strlen(body) };
+	struct err e;
+
+	assert_int_equal(search_put(s, id, &d, &e), 0);
+}
+
+static void
+test_index_and_rank(void **state)
+{
+	char dir[] = "/tmp/dossier-search-XXXXXX", path[64], cmd[96];
+	struct search *s;
+	struct hits h;
+	struct err e;
+	int stale;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/1.db", dir);
+	assert_int_equal(search_open(path, NULL, &s, &stale, &e), 0);
+	assert_true(stale); /* new: the caller indexes everything */
+	assert_int_equal(search_begin(s, &e), 0);
+	put(s, 1, "维修记录", "", "维修", "本月客户服务部处理卫生间防水维修。合同另附。");
+	put(s, 2, "购房合同", "HT-2022-0315", "购房",
+	    "甲方与乙方签订本合同，合同编号ＨＴ－２０２２－０３１５。");
+	put(s, 3, "客户档案", "", "客户", "张三的档案，无合同。签章见第3页。");
+	assert_int_equal(search_commit(s, &e), 0);
+
+	/* The title match ranks first. */
+	h = ask(s, "合同");
+	assert_int_equal(h.n, 3);
+	assert_int_equal(h.ids[0], 2);
+	h = ask(s, "章");
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.ids[0], 3);
+	h = ask(s, "HT-2022-0315");
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.ids[0], 2);
+	h = ask(s, "title:合同");
+	assert_int_equal(h.n, 1);
+	h = ask(s, "合同 -维修");
+	assert_int_equal(h.n, 2);
+	h = ask(s, "C++ \"未闭合");
+	assert_int_equal(h.n, 0);
+	assert_int_equal(search_query(s, "，，", hit, &h, &e), DOSSIER_EUSAGE);
+
+	/* Removal. */
+	assert_int_equal(search_delete(s, 2, &e), 0);
+	h = ask(s, "HT-2022-0315");
+	assert_int_equal(h.n, 0);
+	search_close(s);
+
+	/* Reopened with the same tokenizer: not stale, content kept. */
+	assert_int_equal(search_open(path, NULL, &s, &stale, &e), 0);
+	assert_false(stale);
+	h = ask(s, "维修");
+	assert_int_equal(h.n, 1);
+	search_close(s);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
+expect_marks(const char *text, const char *q, const char *snippet,
+    const size_t (*m)[2], size_t n)
+{
+	struct search_snippet sn;
+	size_t i;
+
+	search_snippet_init(&sn);
+	assert_int_equal(search_snippet_of(text, strlen(text), q, &sn), 0);
+	if (snippet != NULL)
+		assert_string_equal(buf_str(&sn.text), snippet);
+	assert_int_equal(sn.nmatches, n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(sn.matches[i][0], m[i][0]);
+		assert_int_equal(sn.matches[i][1], m[i][1]);
+	}
+	search_snippet_release(&sn);
+}
+
+static void
+test_snippets(void **state)
+{
+	static const size_t two[][2] = { { 1, 3 }, { 4, 6 } };
+	static const size_t one[][2] = { { 1, 2 } };
+	static const size_t num[][2] = { { 4, 16 } };
+	static const size_t fw[][2] = { { 0, 7 } };
+	static const size_t joined[][2] = { { 0, 3 } };
+	/* Adjacent matches are marked as one. */
+	static const size_t mixed[][2] = { { 0, 4 } };
+
+	(void)state;
+	expect_marks("本合同与合同附件", "合同", "本合同与合同附件", two, 2);
+	expect_marks("签章见第3页", "章", NULL, one, 1);
+	expect_marks("合同编号HT-2022-0315号", "HT-2022-0315", NULL, num, 1);
+	/* Half-width query, full-width text: the original is marked. */
+	expect_marks("ＨＴ－２０２２年", "ht-2022", NULL, fw, 1);
+	/* Line break inside a word still matches, as in the index. */
+	expect_marks("合\n同", "合同", NULL, joined, 1);
+	expect_marks("合同编号", "合同 编号", NULL, mixed, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_index_and_rank),
+		cmocka_unit_test(test_snippets),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
