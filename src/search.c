@@ -8,6 +8,7 @@
 #include "error.h"
 #include "query.h"
 #include "search.h"
+#include "sqlvfs.h"
 #include "tokenize.h"
 
 #define SEARCH_SCHEMA \
@@ -33,7 +34,8 @@ dberr(struct search *s, struct err *e, const char *what)
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return err_set(e, DOSSIER_EBUSY, "index '%s' is busy (%s)",
 		    s->path, what);
-	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB ||
+	    sqlite3_extended_errcode(s->db) == SQLITE_IOERR_DATA)
 		return err_set(e, DOSSIER_ECORRUPT, "index '%s' is damaged: %s",
 		    s->path, sqlite3_errmsg(s->db));
 	if (code == SQLITE_NOMEM)
@@ -94,8 +96,11 @@ search_open(const char *path, const char *vfs, struct search **sp,
 		    "cannot register the search tokenizer");
 		goto fail;
 	}
-	rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-	    " PRAGMA temp_store=MEMORY;" SEARCH_SCHEMA, "set up", e);
+	/* Through the encrypting VFS: its page layout first. */
+	rc = vfs != NULL ? sqlvfs_prepare(s->db, e) : DOSSIER_OK;
+	if (rc == DOSSIER_OK)
+		rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+		    " PRAGMA temp_store=MEMORY;" SEARCH_SCHEMA, "set up", e);
 	if (rc == DOSSIER_OK)
 		rc = stored_version(s, &version, e);
 	if (rc != DOSSIER_OK)
