@@ -33,7 +33,8 @@ static const char schema[] =
     " created_by TEXT NOT NULL, modified INTEGER NOT NULL,"
     " version INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,"
     " deleted_at INTEGER NOT NULL DEFAULT 0,"
-    " deleted_by TEXT NOT NULL DEFAULT '', meta BLOB NOT NULL);"
+    " deleted_by TEXT NOT NULL DEFAULT '', meta BLOB NOT NULL,"
+    " change INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX document_date ON document(deleted, date);"
     "CREATE TABLE doc_term(doc INTEGER NOT NULL"
     " REFERENCES document(id) ON DELETE CASCADE, kind INTEGER NOT NULL,"
@@ -526,7 +527,8 @@ catalog_doc_update(struct catalog *c, const struct catalog_doc *d,
 	rc = catalog_prep(c, &st,
 	    "UPDATE document SET level = ?1, key_version = ?2, date = ?3,"
 	    " created = ?4, created_by = ?5, modified = ?6, version = ?7,"
-	    " deleted = ?8, deleted_at = ?9, deleted_by = ?10, meta = ?11"
+	    " deleted = ?8, deleted_at = ?9, deleted_by = ?10, meta = ?11,"
+	    " change = (SELECT coalesce(max(change), 0) + 1 FROM document)"
 	    " WHERE id = ?12;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
@@ -992,4 +994,45 @@ catalog_docs_at_old_keys(struct catalog *c, int64_t **ids, size_t *nids,
 	*ids = v;
 	*nids = n;
 	return DOSSIER_OK;
+}
+
+int
+catalog_doc_stamps(struct catalog *c, int level, struct catalog_stamp **v,
+    size_t *n, struct err *e)
+{
+	struct catalog_stamp *nv;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	rc = catalog_prep(c, &st, "SELECT id, change FROM document WHERE"
+	    " level = ? ORDER BY id;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, level);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 256;
+			nv = realloc(*v, cap * sizeof(*nv));
+			if (nv == NULL) {
+				rc = err_nomem(e);
+				goto out;
+			}
+			*v = nv;
+		}
+		(*v)[*n].doc = sqlite3_column_int64(st, 0);
+		(*v)[*n].stamp = sqlite3_column_int64(st, 1);
+		(*n)++;
+	}
+	rc = rc == SQLITE_DONE ? DOSSIER_OK : catalog_dberr(c, e, "read");
+out:
+	sqlite3_finalize(st);
+	if (rc != DOSSIER_OK) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+	}
+	return rc;
 }

@@ -241,6 +241,16 @@ int catalog_restrictions_each(struct catalog *c, catalog_restriction_fn fn,
 int catalog_denial_insert(struct catalog *c, int64_t at, const char *user,
     const char *action, int64_t doc, const char *perm, struct err *e);
 
+/* A document and its change stamp (bumped by every write of its row). */
+struct catalog_stamp {
+	int64_t doc;
+	int64_t stamp;
+};
+
+/* Every document at level with its stamp, by id (malloc'd array). */
+int catalog_doc_stamps(struct catalog *c, int level, struct catalog_stamp **v,
+    size_t *n, struct err *e);
+
 /* Documents with a version under an older key than their level's newest. */
 int catalog_docs_at_old_keys(struct catalog *c, int64_t **ids, size_t *nids,
     struct err *e);

@@ -13,6 +13,8 @@
 
 #define SEARCH_SCHEMA \
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);" \
+	"CREATE TABLE IF NOT EXISTS indexed(doc INTEGER PRIMARY KEY," \
+	" stamp INTEGER NOT NULL);" \
 	"CREATE VIRTUAL TABLE IF NOT EXISTS doc USING fts5(title, number," \
 	" tags, body, tokenize='" TOKENIZE_NAME "');"
 
@@ -108,6 +110,7 @@ search_open(const char *path, const char *vfs, struct search **sp,
 	if (version != TOKENIZE_VERSION) {
 		/* Built by another tokenizer (or new): empty, to re-index. */
 		snprintf(sql, sizeof(sql), "BEGIN; DELETE FROM doc;"
+		    " DELETE FROM indexed;"
 		    " INSERT OR REPLACE INTO meta VALUES ('tokenizer', %d);"
 		    " COMMIT;", TOKENIZE_VERSION);
 		rc = exec(s, sql, "reset", e);
@@ -160,13 +163,22 @@ search_delete(struct search *s, int64_t doc, struct err *e)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM doc WHERE rowid = ?;", -1,
-	    &st, NULL) != SQLITE_OK)
-		return dberr(s, e, "write");
-	sqlite3_bind_int64(st, 1, doc);
-	rc = sqlite3_step(st) == SQLITE_DONE ? DOSSIER_OK : dberr(s, e, "write");
-	sqlite3_finalize(st);
-	return rc;
+	static const char *const sql[] = { "DELETE FROM doc WHERE rowid = ?;",
+		"DELETE FROM indexed WHERE doc = ?;" };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
+		    SQLITE_OK)
+			return dberr(s, e, "write");
+		sqlite3_bind_int64(st, 1, doc);
+		rc = sqlite3_step(st) == SQLITE_DONE ? DOSSIER_OK :
+		    dberr(s, e, "write");
+		sqlite3_finalize(st);
+		if (rc != DOSSIER_OK)
+			return rc;
+	}
+	return DOSSIER_OK;
 }
 
 int
@@ -195,6 +207,38 @@ search_put(struct search *s, int64_t doc, const struct search_doc *d,
 	sqlite3_bind_text(st, 5, d->body != NULL ? d->body : "",
 	    (int)d->body_len, SQLITE_STATIC);
 	rc = sqlite3_step(st) == SQLITE_DONE ? DOSSIER_OK : dberr(s, e, "write");
+	sqlite3_finalize(st);
+	if (rc != DOSSIER_OK)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO indexed VALUES (?, ?);", -1,
+	    &st, NULL) != SQLITE_OK)
+		return dberr(s, e, "write");
+	sqlite3_bind_int64(st, 1, doc);
+	sqlite3_bind_int64(st, 2, d->stamp);
+	rc = sqlite3_step(st) == SQLITE_DONE ? DOSSIER_OK : dberr(s, e, "write");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+search_indexed_each(struct search *s, search_indexed_fn fn, void *ctx,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT doc, stamp FROM indexed ORDER BY"
+	    " doc;", -1, &st, NULL) != SQLITE_OK)
+		return dberr(s, e, "read");
+	rc = DOSSIER_OK;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = fn(ctx, sqlite3_column_int64(st, 0),
+		    sqlite3_column_int64(st, 1));
+		if (rc != 0)
+			break;
+	}
+	if (rc == DOSSIER_OK && step != SQLITE_DONE)
+		rc = dberr(s, e, "read");
 	sqlite3_finalize(st);
 	return rc;
 }

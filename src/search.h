@@ -50,7 +50,16 @@ struct search_doc {
 	const char *tags; /* joined with spaces */
 	const char *body;
 	size_t body_len;
+	int64_t stamp; /* the catalog's change stamp of what is indexed */
 };
+
+/*
+ * Calls fn with each indexed document and the stamp it was indexed at, by
+ * id; a non-zero return stops and is returned.
+ */
+typedef int (*search_indexed_fn)(void *ctx, int64_t doc, int64_t stamp);
+int search_indexed_each(struct search *s, search_indexed_fn fn, void *ctx,
+    struct err *e);
 
 /* Indexes doc (replacing what was there); removes it. */
 int search_put(struct search *s, int64_t doc, const struct search_doc *d,

@@ -51,7 +51,7 @@ static void
 put(struct search *s, int64_t id, const char *title, const char *number,
     const char *tags, const char *body)
 {
-	struct search_doc d = { title, number, tags, body, strlen(body) };
+	struct search_doc d = { title, number, tags, body, strlen(body), id };
 	struct err e;
 
 	assert_int_equal(search_put(s, id, &d, &e), 0);
