@@ -11,7 +11,7 @@
 
 CC ?= cc
 BUILD ?= build/rel
-PKGS = libgcrypt sqlite3 libzstd json-c libxml-2.0 libarchive
+PKGS = libgcrypt sqlite3 libzstd json-c libxml-2.0 libarchive poppler-glib
 WARN = -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wcast-qual -Wwrite-strings \
 	-Wimplicit-fallthrough

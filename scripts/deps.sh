@@ -7,6 +7,7 @@ set -eu
 PACKAGES="make gcc clang pkg-config
 	libgcrypt20-dev libsqlite3-dev sqlite3 libzstd-dev zstd libarchive-dev
 	libjson-c-dev libunistring-dev libcmocka-dev libmagic-dev libxml2-dev
+	libpoppler-glib-dev poppler-data
 	python3"
 
 missing=""

@@ -27,9 +27,15 @@ struct extractor {
 	int (*run)(struct extract_job *j);
 };
 
-/* First match wins: the zip formats, then markup, then plain text. */
+/*
+ * First match wins: the zip formats, PDF, mail, then markup, then plain
+ * text.
+ */
 static const struct extractor extractors[] = {
     {"ooxml", extract_ooxml_sniff, extract_ooxml_run},
+    {"odf", extract_odf_sniff, extract_odf_run},
+    {"pdf", extract_pdf_sniff, extract_pdf_run},
+    {"eml", extract_eml_sniff, extract_eml_run},
     {"html", extract_html_sniff, extract_html_run},
     {"txt", extract_txt_sniff, extract_txt_run},
 };

@@ -97,6 +97,12 @@ int extract_html_sniff(const struct extract_job *j);
 int extract_html_run(struct extract_job *j);
 int extract_ooxml_sniff(const struct extract_job *j);
 int extract_ooxml_run(struct extract_job *j);
+int extract_odf_sniff(const struct extract_job *j);
+int extract_odf_run(struct extract_job *j);
+int extract_pdf_sniff(const struct extract_job *j);
+int extract_pdf_run(struct extract_job *j);
+int extract_eml_sniff(const struct extract_job *j);
+int extract_eml_run(struct extract_job *j);
 
 /* Text in p[0..n) of an unknown 8-bit charset or UTF-8, put as UTF-8. */
 int extract_txt_put_guessed(

@@ -361,6 +361,488 @@ test_pptx(void **state)
 }
 
 static void
+test_odt(void **state)
+{
+	struct extract_result r;
+	struct err e;
+
+	(void)state;
+	check_common("contract.odt", "odt");
+	extract_result_init(&r);
+	assert_ok(run("contract.odt", NULL, &r, &e), e);
+	assert_has(&r, "合同编号 HT-2022-0315\n客户档案：北京华信科技有限公司\n");
+	/* text:s c=3, text:tab, text:line-break. */
+	assert_has(&r, "甲方   乙方\t丙方\n丁方");
+	assert_has(&r, "全角 ＨＴ－２０２２－０３１５");
+	assert_has(&r, "脚注：依据2021年协议");
+	assert_has(&r, "批注：请核对金额");
+	assert_has(&r, "Mixed English line: invoice total 12,500 CNY");
+	assert_has(&r, "单元格甲\t单元格乙");
+	assert_has(&r, "页眉：机密文件");
+	assert_has(&r, "页脚：第1页");
+	assert_lacks(&r, "已删除的旧条款");
+	assert_lacks(&r, "批注作者王五");
+	assert_lacks(&r, "０３１５1");
+	assert_order(&r, "单元格乙", "页眉");
+	extract_result_release(&r);
+}
+
+static void
+test_ods(void **state)
+{
+	struct extract_result r;
+	struct err e;
+
+	(void)state;
+	check_common("ledger.ods", "ods");
+	extract_result_init(&r);
+	assert_ok(run("ledger.ods", NULL, &r, &e), e);
+	assert_has(&r, "合同编号 HT-2022-0315\t客户档案\n");
+	assert_has(&r, "内联文本 北京华信\t12500\t25000");
+	assert_lacks(&r, "B2");
+	/* Repeated empty cells and rows are not expanded. */
+	assert_true(r.text.len < 200);
+	extract_result_release(&r);
+}
+
+static void
+test_odp(void **state)
+{
+	struct extract_result r;
+	struct err e;
+
+	(void)state;
+	check_common("deck.odp", "odp");
+	extract_result_init(&r);
+	assert_ok(run("deck.odp", NULL, &r, &e), e);
+	assert_order(&r, "年度汇报", "ＨＴ－２０２２");
+	assert_lacks(&r, "第一页");
+	extract_result_release(&r);
+}
+
+static void
+test_odf_encrypted_and_deep(void **state)
+{
+	struct extract_result r;
+	struct err e;
+
+	(void)state;
+	extract_result_init(&r);
+	assert_ok(run("secret.odt", NULL, &r, &e), e);
+	assert_string_equal(r.type, "odt");
+	assert_string_equal(r.no_text_reason, "encrypted document");
+	assert_int_equal(r.text.len, 0);
+	assert_int_equal(run("deep.odt", NULL, &r, &e), DOSSIER_EBADINPUT);
+	assert_int_equal(r.text.len, 0);
+	extract_result_release(&r);
+}
+
+static void
+test_odf_limits(void **state)
+{
+	struct extract_limits lim;
+	struct extract_result r;
+	struct err e;
+	size_t cut;
+
+	(void)state;
+	extract_result_init(&r);
+	for (cut = 1; cut < 40; cut++) {
+		extract_limits_init(&lim);
+		lim.max_text = cut;
+		assert_ok(run("contract.odt", &lim, &r, &e), e);
+		assert_true(r.truncated);
+		assert_true(r.text.len <= cut + 1);
+	}
+	extract_limits_init(&lim);
+	lim.max_entries = 2;
+	assert_int_equal(run("contract.odt", &lim, &r, &e), DOSSIER_EBADINPUT);
+	extract_limits_init(&lim);
+	lim.max_expanded = 1000;
+	assert_int_equal(run("contract.odt", &lim, &r, &e), DOSSIER_EBADINPUT);
+	extract_result_release(&r);
+}
+
+static void
+test_pdf_cid_chinese(void **state)
+{
+	struct extract_result r;
+	struct err e;
+
+	(void)state;
+	extract_result_init(&r);
+	assert_ok(run("contract-cid.pdf", NULL, &r, &e), e);
+	assert_string_equal(r.type, "pdf");
+	assert_string_equal(r.mime, "application/pdf");
+	/* Empty here means poppler-data's CMaps are missing: make deps. */
+	if (r.no_text_reason != NULL)
+		fail_msg("no text (%s): is poppler-data installed?",
+		    r.no_text_reason);
+	assert_has(&r, "合同编号 HT-2022-0315");
+	assert_has(&r, "客户档案：北京华信科技有限公司");
+	assert_has(&r, "全角编号 ＨＴ－２０２２－０３１５");
+	assert_order(&r, "合同编号", "客户档案");
+	extract_result_release(&r);
+}
+
+static void
+test_pdf_latin(void **state)
+{
+	struct extract_limits lim;
+	struct extract_result r;
+	struct err e;
+	size_t cut;
+
+	(void)state;
+	extract_result_init(&r);
+	assert_ok(run("invoice.pdf", NULL, &r, &e), e);
+	assert_string_equal(r.type, "pdf");
+	assert_null(r.no_text_reason);
+	assert_has(&r, "Contract HT-2022-0315");
+	assert_has(&r, "Invoice total 12,500 CNY, café");
+	assert_order(&r, "café", "Second page: delivery terms");
+	for (cut = 1; cut < 40; cut += 7) {
+		extract_limits_init(&lim);
+		lim.max_text = cut;
+		assert_ok(run("invoice.pdf", &lim, &r, &e), e);
+		assert_true(r.truncated);
+		assert_true(r.text.len <= cut);
+	}
+	extract_result_release(&r);
+}
+
+static void
+test_pdf_no_text_layer(void **state)
+{
+	struct extract_result r;
+	struct err e;
+
+	(void)state;
+	extract_result_init(&r);
+	assert_ok(run("scan.pdf", NULL, &r, &e), e);
+	assert_string_equal(r.type, "pdf");
+	assert_string_equal(r.no_text_reason, "no text layer");
+	assert_int_equal(r.text.len, 0);
+	extract_result_release(&r);
+}
+
+static void
+test_pdf_hostile(void **state)
+{
+	static const char junk[] = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pag"
+	                           "\n\377\376garbage\ntrailer\n<< >>\n%%EOF\n";
+	struct extract_result r;
+	struct err e;
+
+	(void)state;
+	extract_result_init(&r);
+	assert_int_equal(run("truncated.pdf", NULL, &r, &e), DOSSIER_EBADINPUT);
+	assert_string_equal(r.type, "pdf");
+	assert_int_equal(r.text.len, 0);
+	assert_int_equal(
+	    extract_mem(junk, sizeof(junk) - 1, "x.pdf", NULL, &r, &e),
+	    DOSSIER_EBADINPUT);
+	assert_int_equal(r.text.len, 0);
+	extract_result_release(&r);
+}
+
+/*
+ * A PDF of n pages sharing one content stream, with a correct xref:
+ * 1 catalog, 2 pages, 3 font, 4 content, 5.. the pages.
+ */
+static void
+make_many_pages(struct buf *b, int n)
+{
+	static const char content[] = "BT /F1 12 Tf 72 760 Td (page text) Tj ET";
+	size_t *offs;
+	size_t xref;
+	int i;
+
+	offs = calloc((size_t)n + 5, sizeof(*offs));
+	assert_non_null(offs);
+	assert_int_equal(buf_puts(b, "%PDF-1.4\n"), 0);
+	offs[1] = b->len;
+	assert_int_equal(buf_puts(b, "1 0 obj << /Type /Catalog /Pages 2 0 R >> "
+	                             "endobj\n"),
+	    0);
+	offs[2] = b->len;
+	assert_int_equal(buf_puts(b, "2 0 obj << /Type /Pages /Kids ["), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(buf_printf(b, "%d 0 R ", i + 5), 0);
+	assert_int_equal(buf_printf(b, "] /Count %d >> endobj\n", n), 0);
+	offs[3] = b->len;
+	assert_int_equal(buf_puts(b, "3 0 obj << /Type /Font /Subtype /Type1 "
+	                             "/BaseFont /Helvetica >> endobj\n"),
+	    0);
+	offs[4] = b->len;
+	assert_int_equal(buf_printf(b,
+	                     "4 0 obj << /Length %zu >> stream\n%s\n"
+	                     "endstream endobj\n",
+	                     strlen(content), content),
+	    0);
+	for (i = 0; i < n; i++) {
+		offs[i + 5] = b->len;
+		assert_int_equal(buf_printf(b,
+		                     "%d 0 obj << /Type /Page /Parent 2 0 R "
+		                     "/MediaBox [0 0 595 842] /Resources << "
+		                     "/Font << /F1 3 0 R >> >> /Contents 4 0 R "
+		                     ">> endobj\n",
+		                     i + 5),
+		    0);
+	}
+	xref = b->len;
+	assert_int_equal(buf_printf(b, "xref\n0 %d\n0000000000 65535 f \n",
+	                     n + 5),
+	    0);
+	for (i = 1; i < n + 5; i++)
+		assert_int_equal(buf_printf(b, "%010zu 00000 n \n", offs[i]), 0);
+	assert_int_equal(buf_printf(b,
+	                     "trailer << /Size %d /Root 1 0 R >>\n"
+	                     "startxref\n%zu\n%%%%EOF\n",
+	                     n + 5, xref),
+	    0);
+	free(offs);
+}
+
+static void
+test_pdf_many_pages(void **state)
+{
+	struct extract_limits lim;
+	struct extract_result r;
+	struct buf b = BUF_INIT;
+	struct timespec t0;
+	struct err e;
+	int rc;
+
+	(void)state;
+	make_many_pages(&b, 20000);
+	extract_result_init(&r);
+	/* The page loop stops when the text is full. */
+	extract_limits_init(&lim);
+	lim.max_text = 1000;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_ok(extract_mem(b.data, b.len, NULL, &lim, &r, &e), e);
+	assert_true(ms_since(&t0) < HOSTILE_MS);
+	assert_true(r.truncated);
+	assert_true(r.text.len <= 1000);
+	assert_has(&r, "page text\npage text");
+	/* The time budget is checked page by page. */
+	extract_limits_init(&lim);
+	lim.time_ms = 20;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = extract_mem(b.data, b.len, NULL, &lim, &r, &e);
+	assert_true(ms_since(&t0) < HOSTILE_MS);
+	assert_int_equal(rc, DOSSIER_EBADINPUT);
+	assert_int_equal(r.text.len, 0);
+	extract_result_release(&r);
+	buf_release(&b);
+}
+
+static void
+test_eml(void **state)
+{
+	struct extract_result r;
+	struct err e;
+
+	(void)state;
+	check_common("mail-gb2312.eml", "eml");
+	extract_result_init(&r);
+	assert_ok(run("mail-gb2312.eml", NULL, &r, &e), e);
+	/* GB2312 B-words joined, UTF-8 B and Q words. */
+	assert_has(&r, "Subject: 合同编号 HT-2022-0315 审批\n");
+	assert_has(&r, "From: 王经理 <wang@example.cn>");
+	assert_has(&r, "To: 李会计 <li@example.cn>");
+	assert_has(&r, "Date: Tue, 15 Mar 2022");
+	/* The plain alternative only, in GB2312. */
+	assert_has(&r, "客户档案：北京华信科技有限公司\n合同编号 HT-2022-0315 请审批。");
+	assert_lacks(&r, "仅在HTML版本");
+	assert_lacks(&r, "multi-part message");
+	/* The docx attachment, its name decoded; the GBK text one. */
+	assert_has(&r, "Attachment: 合同.docx\n");
+	assert_has(&r, "页眉：机密文件");
+	assert_has(&r, "单元格甲\t单元格乙");
+	assert_has(&r, "附件说明：金额12500元");
+	assert_order(&r, "请审批", "Attachment: 合同.docx");
+	assert_order(&r, "脚注", "附件说明");
+	extract_result_release(&r);
+}
+
+static void
+test_eml_forward_html(void **state)
+{
+	struct extract_result r;
+	struct err e;
+
+	(void)state;
+	extract_result_init(&r);
+	assert_ok(run("mail-forward.eml", NULL, &r, &e), e);
+	assert_string_equal(r.type, "eml");
+	assert_has(&r, "Subject: Fwd: 客户档案 原件");
+	/* A GB2312 HTML part without a meta charset. */
+	assert_has(&r, "转发如下：请查收");
+	assert_lacks(&r, "<b>");
+	/* The message inside: its headers and quoted-printable body. */
+	assert_has(&r, "Subject: 客户档案 原件\nFrom: zhao@example.cn");
+	assert_has(&r, "原始邮件正文：合同编号 HT-2022-0315");
+	extract_result_release(&r);
+}
+
+static void
+test_eml_attachment_bomb(void **state)
+{
+	struct extract_result r;
+	struct err e;
+
+	(void)state;
+	extract_result_init(&r);
+	assert_ok(run("mail-bomb.eml", NULL, &r, &e), e);
+	/* The bomb is left out, the message is kept. */
+	assert_true(r.truncated);
+	assert_has(&r, "Subject: 炸弹附件");
+	assert_has(&r, "正文仍然可读：合同编号 HT-2022-0315");
+	assert_has(&r, "Attachment: bomb.docx");
+	extract_result_release(&r);
+}
+
+static void
+test_eml_limits(void **state)
+{
+	struct extract_limits lim;
+	struct extract_result r;
+	struct err e;
+	size_t cut;
+
+	(void)state;
+	extract_result_init(&r);
+	for (cut = 1; cut < 300; cut += 13) {
+		extract_limits_init(&lim);
+		lim.max_text = cut;
+		assert_ok(run("mail-gb2312.eml", &lim, &r, &e), e);
+		assert_true(r.truncated);
+		assert_true(r.text.len <= cut);
+	}
+	extract_result_release(&r);
+}
+
+static const char mail_head[] = "From: a@example.cn\nTo: b@example.cn\n"
+                                "Subject: nested\nMIME-Version: 1.0\n";
+
+static void
+test_eml_deep_multipart(void **state)
+{
+	struct extract_result r;
+	struct buf b = BUF_INIT;
+	struct timespec t0;
+	struct err e;
+	int i, rc;
+
+	(void)state;
+	assert_int_equal(buf_puts(&b, mail_head), 0);
+	for (i = 0; i < 10000; i++)
+		assert_int_equal(buf_printf(&b,
+		                     "Content-Type: multipart/mixed; "
+		                     "boundary=b%d\n\n--b%d\n",
+		                     i, i),
+		    0);
+	assert_int_equal(buf_puts(&b, "\n深层正文\n"), 0);
+	extract_result_init(&r);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = extract_mem(b.data, b.len, NULL, NULL, &r, &e);
+	assert_true(ms_since(&t0) < HOSTILE_MS);
+	assert_int_equal(rc, DOSSIER_EBADINPUT);
+	assert_int_equal(r.text.len, 0);
+	extract_result_release(&r);
+	buf_release(&b);
+}
+
+static void
+test_eml_many_parts(void **state)
+{
+	struct extract_result r;
+	struct buf b = BUF_INIT;
+	struct timespec t0;
+	struct err e;
+	int i;
+
+	(void)state;
+	assert_int_equal(buf_puts(&b, mail_head), 0);
+	assert_int_equal(
+	    buf_puts(&b, "Content-Type: multipart/mixed; boundary=x\n\n"), 0);
+	for (i = 0; i < 5000; i++)
+		assert_int_equal(buf_printf(&b,
+		                     "--x\nContent-Type: text/plain\n\n"
+		                     "第%d部分\n",
+		                     i),
+		    0);
+	assert_int_equal(buf_puts(&b, "--x--\n"), 0);
+	extract_result_init(&r);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_ok(extract_mem(b.data, b.len, NULL, NULL, &r, &e), e);
+	assert_true(ms_since(&t0) < HOSTILE_MS);
+	assert_true(r.truncated);
+	assert_has(&r, "第0部分\n第1部分");
+	assert_lacks(&r, "第4999部分");
+	extract_result_release(&r);
+	buf_release(&b);
+}
+
+/* Messages attached to messages, base64 each time: bounded nesting. */
+static void
+test_eml_nested_attachments(void **state)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct extract_result r;
+	struct buf cur = BUF_INIT, next = BUF_INIT;
+	struct err e;
+	size_t i;
+	int level;
+
+	(void)state;
+	assert_int_equal(buf_printf(&cur, "%s\n最内层正文\n", mail_head), 0);
+	for (level = 0; level < 8; level++) {
+		buf_reset(&next);
+		assert_int_equal(buf_printf(&next,
+		                     "%sContent-Type: multipart/mixed; "
+		                     "boundary=z\n\n--z\nContent-Type: "
+		                     "text/plain\n\n第%d层\n--z\n"
+		                     "Content-Type: application/octet-stream\n"
+		                     "Content-Transfer-Encoding: base64\n\n",
+		                     mail_head, level),
+		    0);
+		for (i = 0; i < cur.len; i += 3) {
+			unsigned long v = (unsigned long)cur.data[i] << 16;
+			size_t k = cur.len - i;
+
+			if (k > 1)
+				v |= (unsigned long)cur.data[i + 1] << 8;
+			if (k > 2)
+				v |= cur.data[i + 2];
+			assert_int_equal(buf_putc(&next, b64[v >> 18 & 63]), 0);
+			assert_int_equal(buf_putc(&next, b64[v >> 12 & 63]), 0);
+			assert_int_equal(buf_putc(&next,
+			                     k > 1 ? b64[v >> 6 & 63] : '='),
+			    0);
+			assert_int_equal(
+			    buf_putc(&next, k > 2 ? b64[v & 63] : '='), 0);
+		}
+		assert_int_equal(buf_puts(&next, "\n--z--\n"), 0);
+		assert_int_equal(buf_puts(&cur, ""), 0);
+		buf_reset(&cur);
+		assert_int_equal(buf_append(&cur, next.data, next.len), 0);
+	}
+	extract_result_init(&r);
+	assert_ok(extract_mem(cur.data, cur.len, NULL, NULL, &r, &e), e);
+	assert_has(&r, "第7层");
+	assert_has(&r, "第4层");
+	assert_true(r.truncated);
+	assert_lacks(&r, "最内层正文");
+	extract_result_release(&r);
+	buf_release(&cur);
+	buf_release(&next);
+}
+
+static void
 test_wrong_extension(void **state)
 {
 	struct extract_result r;
@@ -522,6 +1004,23 @@ main(void)
 	    cmocka_unit_test(test_docx),
 	    cmocka_unit_test(test_xlsx),
 	    cmocka_unit_test(test_pptx),
+	    cmocka_unit_test(test_odt),
+	    cmocka_unit_test(test_ods),
+	    cmocka_unit_test(test_odp),
+	    cmocka_unit_test(test_odf_encrypted_and_deep),
+	    cmocka_unit_test(test_odf_limits),
+	    cmocka_unit_test(test_pdf_cid_chinese),
+	    cmocka_unit_test(test_pdf_latin),
+	    cmocka_unit_test(test_pdf_no_text_layer),
+	    cmocka_unit_test(test_pdf_hostile),
+	    cmocka_unit_test(test_pdf_many_pages),
+	    cmocka_unit_test(test_eml),
+	    cmocka_unit_test(test_eml_forward_html),
+	    cmocka_unit_test(test_eml_attachment_bomb),
+	    cmocka_unit_test(test_eml_limits),
+	    cmocka_unit_test(test_eml_deep_multipart),
+	    cmocka_unit_test(test_eml_many_parts),
+	    cmocka_unit_test(test_eml_nested_attachments),
 	    cmocka_unit_test(test_wrong_extension),
 	    cmocka_unit_test(test_plain_zip_no_text),
 	    cmocka_unit_test(test_unknown_binary),
