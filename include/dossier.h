@@ -260,6 +260,7 @@ struct dossier_filter {
 	const char *until; /* YYYY-MM-DD, inclusive */
 	int deleted;	   /* non-zero: the trash instead of the live documents */
 	int64_t limit;	   /* 0: no limit */
+	const char *type;  /* file type (lower-case extension), search only */
 };
 
 /* Initialises f to "no filter". */
@@ -342,6 +343,28 @@ typedef void (*dossier_problem_fn)(void *ctx, const struct dossier_problem *p);
  */
 DOSSIER_API int dossier_verify(struct dossier *d, unsigned flags,
     dossier_problem_fn cb, void *ctx);
+
+/* One search result, borrowed for the callback. */
+struct dossier_hit {
+	const struct dossier_doc *doc;
+	double score;		/* higher is better */
+	const char *snippet;	/* text around the first match */
+	const size_t (*matches)[2]; /* [start, end) code points of snippet */
+	size_t nmatches;
+};
+
+/*
+ * Full-text search (docs/SEARCH.md) over every level the user holds the
+ * newest key of, filtered by f (category, tag, level, type, since, until,
+ * deleted; limit: at most that many hits, 0: 20).  Documents the user may
+ * not read are not counted and never shown.  fn is called for each hit,
+ * best first; *total (may be NULL) receives the number of matching
+ * documents.  DOSSIER_EUSAGE for a query with nothing to search for.
+ */
+typedef int (*dossier_hit_fn)(void *ctx, const struct dossier_hit *h);
+DOSSIER_API int dossier_search(struct dossier *d, const char *query,
+    const struct dossier_filter *f, dossier_hit_fn fn, void *ctx,
+    int64_t *total);
 
 /*
  * People and permissions.

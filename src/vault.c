@@ -166,6 +166,8 @@ lock_keys(struct dossier *d)
 	d->unlocked = 0;
 	d->must_change = 0;
 	vault_policy_free(d);
+	/* Their keys go with the others. */
+	vault_index_close(d);
 }
 
 void

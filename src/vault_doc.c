@@ -501,7 +501,8 @@ add_tree(struct dossier *d, const char *dir, const struct dossier_meta_edit *e,
 		n++;
 	}
 	closedir(dd);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
 		if (snprintf(path, sizeof(path), "%s%s%s", dir,
 		    dir[0] != '\0' && dir[strlen(dir) - 1] == '/' ? "" : "/",

@@ -104,6 +104,7 @@ struct dossier {
 	int64_t *restricted;		/* restricted documents, sorted */
 	size_t nrestricted;
 	struct vault_user_view user_view;
+	struct vault_index *index[DOSSIER_NLEVELS]; /* vault_search.c */
 	struct {
 		int pending;
 		const char *action;
@@ -239,6 +240,10 @@ void vault_filter_date(const struct docmeta *m, int64_t created, char out[11]);
  */
 int vault_save_doc(struct dossier *d, struct catalog_doc *row,
     const struct vault_lk *lk, const struct docmeta *m, const char *type);
+
+/* Closes the search indexes (vault_search.c). */
+struct vault_index;
+void vault_index_close(struct dossier *d);
 
 /* Fills v from user row u. */
 void vault_user_view(struct vault_user_view *v, const struct catalog_user *u,

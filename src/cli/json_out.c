@@ -88,6 +88,18 @@ jout_put_int(struct jout *obj, const char *key, int64_t n)
 }
 
 void
+jout_put_num(struct jout *obj, const char *key, double v)
+{
+	jout_put(obj, key, W(json_object_new_double(v)));
+}
+
+struct jout *
+jout_int(int64_t n)
+{
+	return W(json_object_new_int64(n));
+}
+
+void
 jout_put_bool(struct jout *obj, const char *key, int b)
 {
 	jout_put(obj, key, W(json_object_new_boolean(b != 0)));

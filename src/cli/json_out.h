@@ -48,6 +48,9 @@ void jout_put(struct jout *obj, const char *key, struct jout *val);
 void jout_put_str(struct jout *obj, const char *key, const char *s);
 void jout_put_int(struct jout *obj, const char *key, int64_t n);
 void jout_put_bool(struct jout *obj, const char *key, int b);
+void jout_put_num(struct jout *obj, const char *key, double v);
+/* A bare integer, for arrays. */
+struct jout *jout_int(int64_t n);
 void jout_put_null(struct jout *obj, const char *key);
 /* An ISO 8601 UTC time, "2026-11-26T20:00:00Z"; null when t is 0. */
 void jout_put_time(struct jout *obj, const char *key, int64_t t);

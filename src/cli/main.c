@@ -16,6 +16,7 @@ static const struct cli_cmd *const commands[] = {
     &cmd_update,
     &cmd_meta,
     &cmd_list,
+    &cmd_search,
     &cmd_show,
     &cmd_get,
     &cmd_history,

@@ -1,0 +1,107 @@
+#!/bin/sh
+# dossier search end to end: real formats filed, found by what clerks type,
+# ranked, hidden from those who may not read, following update, meta, rm,
+# restore and purge; the index files hold no text.
+set -u
+: "${DOSSIER:?}"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+fx=$top/fixtures/extract
+t=$(mktemp -d "${TMPDIR:-/tmp}/dossier-search.XXXXXX")
+trap 'rm -rf "$t"' EXIT
+export DOSSIER_VAULT="$t/v" DOSSIER_USER=admin LC_ALL=C.UTF-8
+export DOSSIER_PASSPHRASE='search test passphrase' DOSSIER_NEW_PASSPHRASE='search test passphrase'
+D=$DOSSIER
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+no() { n=$((n + 1)); echo "not ok $n - $1"; [ -s "$t/err" ] && sed 's/^/# /' "$t/err"; }
+
+# ids QUERY [options]: the ids of the hits, space-separated, in order.
+ids() {
+	"$D" --json search "$@" 2>"$t/err" | python3 -c '
+import json, sys
+print(" ".join(str(h["id"]) for h in json.load(sys.stdin)["hits"]))'
+}
+expect_ids() { # name want query [options]
+	name=$1 want=$2
+	shift 2
+	got=$(ids "$@")
+	if [ "$got" = "$want" ]; then ok "$name"; else no "$name: got '$got', want '$want'"; fi
+}
+
+"$D" init "$t/v" --admin admin >/dev/null 2>"$t/err" || no "init"
+printf '本合同编号HT-2099-0777，签章见第3页。\n' >"$t/a.txt"
+"$D" add "$t/a.txt" --title 购房合同 >/dev/null               # 1
+"$D" add "$fx/contract.docx" --title 租赁协议 >/dev/null       # 2
+"$D" add "$fx/contract-cid.pdf" --title 扫描合同 >/dev/null    # 3
+"$D" add "$fx/gbk.txt" --title 客户名单 >/dev/null             # 4
+"$D" add "$fx/contract.odt" --title 文档 --level secret >/dev/null  # 5
+"$D" add "$fx/page.html" --title 网页 >/dev/null               # 6
+
+# What clerks type.  Each id must be one that contains the text.
+got=$(ids 合同)
+case " $got " in *" 1 "*) ok "合同 finds the txt" ;; *) no "合同 finds the txt: $got" ;; esac
+case " $got " in *" 2 "*) ok "合同 finds the docx" ;; *) no "合同 finds the docx: $got" ;; esac
+case " $got " in *" 3 "*) ok "合同 finds the CID-font pdf" ;; *) no "合同 finds the pdf: $got" ;; esac
+expect_ids "a title match ranks first" "1" title:购房合同
+expect_ids "one character" "1" 章
+expect_ids "a contract number" "1" HT-2099-0777
+expect_ids "a full-width number" "1" "ＨＴ－２０９９－０７７７"
+expect_ids "a number is a whole word: 2099 alone" "1" 2099
+expect_ids "not a part of a word: 209" "" 209
+expect_ids "level filter" "5" HT-2022-0315 --level secret
+expect_ids "type filter" "2" 合同 --type docx
+
+# JSON shape: one document, matches inside the snippet.
+"$D" --json search 章 >"$t/out" 2>"$t/err"
+if python3 - "$t/out" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+h = j["hits"][0]
+s, e = h["matches"][0]
+assert j["query"] == "章" and j["total"] == 1
+assert h["snippet"][s:e] == "章", h
+assert set(h) >= {"id", "version", "title", "level", "score", "snippet", "matches"}
+PY
+then ok "search --json: the match offsets mark exactly 章"; else no "search --json shape"; fi
+
+# Queries that look like syntax still search.
+for q in 'C++' '客户:张三' '"未闭合' '-' 'OR OR'; do
+	"$D" search "$q" >/dev/null 2>"$t/err"
+	st=$?
+	if [ $st -eq 0 ] || [ $st -eq 2 ]; then ok "query '$q' exits $st, no SQL error"; else no "query '$q' exits $st"; fi
+done
+"$D" search '，，' >/dev/null 2>"$t/err"
+[ $? -eq 2 ] && ok "punctuation only: exit 2" || no "punctuation only"
+
+# update re-indexes; meta changes the title; rm hides; restore; purge.
+printf '维修记录，不再是那份文件。\n' >"$t/b.txt"
+"$D" update 1 "$t/b.txt" >/dev/null 2>"$t/err"
+expect_ids "update: the new text is found" "1" 维修记录
+expect_ids "update: the old text is gone" "" 签章
+"$D" meta 1 --title 新标题甲乙 >/dev/null 2>"$t/err"
+expect_ids "meta: the new title is found" "1" 新标题甲乙
+"$D" rm 1 --reason test >/dev/null 2>"$t/err"
+expect_ids "rm: hidden from search" "" 维修记录
+"$D" restore 1 >/dev/null 2>"$t/err"
+expect_ids "restore: found again" "1" 维修记录
+"$D" purge 1 --reason test >/dev/null 2>"$t/err"
+expect_ids "purge: gone" "" 维修记录
+
+# Access control: a clerk cleared for internal sees no secret hit, nor
+# its count.
+one=$("$D" --json user add bob --role clerk --clearance internal |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["one_time_passphrase"])')
+DOSSIER_USER=bob DOSSIER_PASSPHRASE="$one" DOSSIER_NEW_PASSPHRASE='bob search passphrase' \
+	"$D" user passwd >/dev/null 2>"$t/err"
+total=$(DOSSIER_USER=bob DOSSIER_PASSPHRASE='bob search passphrase' "$D" --json search HT-2022-0315 |
+	python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["total"], " ".join(sorted(str(h["id"]) for h in j["hits"])))')
+# Every internal fixture holds the number; the secret one (5) must not show.
+[ "$total" = "4 2 3 4 6" ] && ok "clerk: no secret hit, no secret count" || no "clerk sees: $total"
+"$D" meta 2 --restrict >/dev/null 2>"$t/err"
+total=$(DOSSIER_USER=bob DOSSIER_PASSPHRASE='bob search passphrase' "$D" --json search HT-2022-0315 |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+[ "$total" = "3" ] && ok "clerk: a restricted document is not a hit" || no "clerk restricted: $total"
+
+# No text at rest in the index files.
+if grep -rqa -e 'HT-2022' -e '维修记录' -e '合同' "$t/v/index"; then no "index files hold text"; else ok "index files hold no text"; fi
+ls "$t/v/index" | grep -q '^3-v1.db$' && ok "one index per level and key version" || no "index file names"
