@@ -100,13 +100,16 @@ extract_html_run(struct extract_job *j)
 	if (j->len > INT_MAX)
 		return err_set(j->e, DOSSIER_EBADINPUT, "HTML too large");
 	/*
-	 * libxml2 honours a declared charset and takes valid UTF-8 as
-	 * such; undeclared non-UTF-8 is most likely GBK here.
+	 * libxml2 honours a declared charset.  Without one it would guess
+	 * Latin-1: valid UTF-8 is read as UTF-8, anything else is most
+	 * likely GBK here.
 	 */
-	if (!declares_charset(j->data, j->len) &&
-	    extract_txt_valid_as("UTF-8", j->data, j->len) == 0 &&
-	    extract_txt_valid_as("GB18030", j->data, j->len))
-		enc = "GB18030";
+	if (!declares_charset(j->data, j->len)) {
+		if (extract_txt_valid_as("UTF-8", j->data, j->len))
+			enc = "UTF-8";
+		else if (extract_txt_valid_as("GB18030", j->data, j->len))
+			enc = "GB18030";
+	}
 	opts = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 	    HTML_PARSE_RECOVER | HTML_PARSE_NOIMPLIED;
 	ctxt = htmlNewParserCtxt();

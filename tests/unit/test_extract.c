@@ -260,6 +260,23 @@ test_html(void **state)
 	extract_result_release(&r);
 }
 
+/* UTF-8 without a charset declaration: read as UTF-8, not Latin-1. */
+static void
+test_html_utf8_undeclared(void **state)
+{
+	static const char page[] = "<html><body><p>客户档案 HT-2022-0315</p>"
+	    "</body></html>";
+	struct extract_result r;
+	struct err e;
+
+	(void)state;
+	extract_result_init(&r);
+	assert_ok(extract_mem(page, sizeof(page) - 1, "x.html", NULL, &r, &e),
+	    e);
+	assert_has(&r, "客户档案");
+	extract_result_release(&r);
+}
+
 static void
 test_html_gbk(void **state)
 {
@@ -999,6 +1016,7 @@ main(void)
 	    cmocka_unit_test(test_txt_gbk),
 	    cmocka_unit_test(test_txt_invalid_bytes_repaired),
 	    cmocka_unit_test(test_html),
+	    cmocka_unit_test(test_html_utf8_undeclared),
 	    cmocka_unit_test(test_html_gbk),
 	    cmocka_unit_test(test_html_deep),
 	    cmocka_unit_test(test_docx),
