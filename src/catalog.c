@@ -36,6 +36,7 @@ static const char schema[] =
     " deleted_by TEXT NOT NULL DEFAULT '', meta BLOB NOT NULL,"
     " change INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX document_date ON document(deleted, date);"
+    "CREATE INDEX document_change ON document(level, change);"
     "CREATE TABLE doc_term(doc INTEGER NOT NULL"
     " REFERENCES document(id) ON DELETE CASCADE, kind INTEGER NOT NULL,"
     " mac BLOB NOT NULL, PRIMARY KEY(doc, kind, mac)) WITHOUT ROWID;"
@@ -1034,5 +1035,28 @@ out:
 		*v = NULL;
 		*n = 0;
 	}
+	return rc;
+}
+
+int
+catalog_level_fingerprint(struct catalog *c, int level, int64_t *count,
+    int64_t *max_change, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = catalog_prep(c, &st, "SELECT count(*), coalesce(max(change), 0)"
+	    " FROM document WHERE level = ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, level);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		*max_change = sqlite3_column_int64(st, 1);
+		rc = DOSSIER_OK;
+	} else {
+		rc = catalog_dberr(c, e, "read");
+	}
+	sqlite3_finalize(st);
 	return rc;
 }

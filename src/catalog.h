@@ -247,6 +247,13 @@ struct catalog_stamp {
 	int64_t stamp;
 };
 
+/*
+ * How many documents are at level and the highest change stamp among
+ * them: any write to a document of the level changes the pair.
+ */
+int catalog_level_fingerprint(struct catalog *c, int level, int64_t *count,
+    int64_t *max_change, struct err *e);
+
 /* Every document at level with its stamp, by id (malloc'd array). */
 int catalog_doc_stamps(struct catalog *c, int level, struct catalog_stamp **v,
     size_t *n, struct err *e);

@@ -78,7 +78,7 @@ search_open(const char *path, const char *vfs, struct search **sp,
     int *stale, struct err *e)
 {
 	struct search *s;
-	char sql[128];
+	char sql[256];
 	int rc, version;
 
 	*sp = NULL;
@@ -110,7 +110,7 @@ search_open(const char *path, const char *vfs, struct search **sp,
 	if (version != TOKENIZE_VERSION) {
 		/* Built by another tokenizer (or new): empty, to re-index. */
 		snprintf(sql, sizeof(sql), "BEGIN; DELETE FROM doc;"
-		    " DELETE FROM indexed;"
+		    " DELETE FROM indexed; DELETE FROM meta WHERE key LIKE 'fp_%%';"
 		    " INSERT OR REPLACE INTO meta VALUES ('tokenizer', %d);"
 		    " COMMIT;", TOKENIZE_VERSION);
 		rc = exec(s, sql, "reset", e);
@@ -241,6 +241,37 @@ search_indexed_each(struct search *s, search_indexed_fn fn, void *ctx,
 		rc = dberr(s, e, "read");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int
+search_fingerprint(struct search *s, int64_t fp[2], struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc, i;
+
+	fp[0] = fp[1] = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM meta WHERE key IN"
+	    " ('fp_count', 'fp_max');", -1, &st, NULL) != SQLITE_OK)
+		return dberr(s, e, "read");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		i = strcmp((const char *)sqlite3_column_text(st, 0),
+		    "fp_count") == 0 ? 0 : 1;
+		fp[i] = sqlite3_column_int64(st, 1);
+	}
+	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(s, e, "read");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+search_set_fingerprint(struct search *s, const int64_t fp[2], struct err *e)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta VALUES"
+	    " ('fp_count', %lld), ('fp_max', %lld);", (long long)fp[0],
+	    (long long)fp[1]);
+	return exec(s, sql, "write", e);
 }
 
 int

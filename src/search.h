@@ -61,6 +61,14 @@ typedef int (*search_indexed_fn)(void *ctx, int64_t doc, int64_t stamp);
 int search_indexed_each(struct search *s, search_indexed_fn fn, void *ctx,
     struct err *e);
 
+/*
+ * The catalog fingerprint the index was last brought in line with
+ * (0, 0 when never), and setting it (inside a transaction or not).
+ */
+int search_fingerprint(struct search *s, int64_t fp[2], struct err *e);
+int search_set_fingerprint(struct search *s, const int64_t fp[2],
+    struct err *e);
+
 /* Indexes doc (replacing what was there); removes it. */
 int search_put(struct search *s, int64_t doc, const struct search_doc *d,
     struct err *e);

@@ -157,7 +157,7 @@ index_doc(struct dossier *d, struct search *s, int64_t id, int64_t stamp)
 	if (rc == DOSSIER_OK && vault_lk(d, row.level, row.key_version) ==
 	    NULL) {
 		buf_release(&row.meta);
-		return DOSSIER_OK;
+		return DOSSIER_DONE;
 	}
 	if (rc == DOSSIER_OK)
 		rc = vault_open_docmeta(d, &row, &m);
@@ -220,8 +220,17 @@ repair(struct dossier *d, int level, struct search *s)
 	struct catalog_stamp *cat = NULL;
 	struct indexed ix = { NULL, 0, 0, d };
 	size_t n = 0, i = 0, j = 0, done = 0;
-	int rc, in_tx = 0;
+	int64_t now[2], seen[2];
+	int rc, in_tx = 0, skipped = 0;
 
+	/* Nothing written at this level since the last time: up to date. */
+	rc = catalog_level_fingerprint(d->cat, level, &now[0], &now[1],
+	    &d->err);
+	if (rc == DOSSIER_OK)
+		rc = search_fingerprint(s, seen, &d->err);
+	if (rc != DOSSIER_OK || (now[0] == seen[0] && now[1] == seen[1] &&
+	    now[0] + now[1] != 0))
+		return rc;
 	rc = catalog_doc_stamps(d->cat, level, &cat, &n, &d->err);
 	if (rc == DOSSIER_OK)
 		rc = search_indexed_each(s, collect_indexed, &ix, &d->err);
@@ -248,6 +257,10 @@ repair(struct dossier *d, int level, struct search *s)
 			i++;
 			j++;
 		}
+		if (rc == DOSSIER_DONE) {
+			skipped = 1;
+			rc = DOSSIER_OK;
+		}
 		/* Commit in batches: a long rebuild keeps its progress. */
 		if (rc == DOSSIER_OK && done >= REPAIR_BATCH) {
 			rc = search_commit(s, &d->err);
@@ -255,6 +268,16 @@ repair(struct dossier *d, int level, struct search *s)
 			done = 0;
 		}
 	}
+	if (rc == DOSSIER_OK && !in_tx) {
+		rc = search_begin(s, &d->err);
+		in_tx = rc == DOSSIER_OK;
+	}
+	/*
+	 * Recorded only when every document could be indexed by this user:
+	 * one whose key they lack is left for a user who holds it.
+	 */
+	if (rc == DOSSIER_OK && !skipped)
+		rc = search_set_fingerprint(s, now, &d->err);
 	if (in_tx && rc == DOSSIER_OK)
 		rc = search_commit(s, &d->err);
 	else if (in_tx)
