@@ -107,8 +107,13 @@ format:
 analyze:
 	scan-build --status-bugs $(MAKE) BUILD=build/analyze all
 
-bench: all
+bench: all $(BUILD)/bench/search_bench
 	sh bench/run.sh $(BUILD)
+	sh bench/search.sh $(BUILD)
+
+$(BUILD)/bench/search_bench: bench/search_bench.c $(BUILD)/libdossier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libdossier.a $(LIBS)
 
 clean:
 	rm -rf build

@@ -1,0 +1,46 @@
+#!/bin/sh
+# make bench (search part): files BENCH_DOCS small Chinese text documents
+# (1-4 KB), then reports the filing rate, the first-search indexing rate,
+# index size / text size, and in-process search latency p50/p95 for
+# 2-character, 1-character, number and 3-term queries (top 20, ranked).
+set -eu
+build=${1:-build/rel}
+docs=${BENCH_DOCS:-100000}
+dossier=$(cd "$build" && pwd)/dossier
+benchbin=$(cd "$build" && pwd)/bench/search_bench
+work=$(mktemp -d "${TMPDIR:-/tmp}/dossier-sbench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export DOSSIER_VAULT="$work/vault" DOSSIER_USER=bench
+export DOSSIER_PASSPHRASE='bench passphrase 2026' DOSSIER_NEW_PASSPHRASE='bench passphrase 2026'
+
+echo "search bench: making $docs documents"
+python3 - "$work/docs" "$docs" <<'PY'
+import os, random, sys
+out, n = sys.argv[1], int(sys.argv[2])
+random.seed(2026)
+words = ("合同 客户 档案 维修 保险 岗位 职责 公司 部门 管理 服务 登记 分类 备份 保存 "
+         "整理 规定 文件 资料 编号 甲方 乙方 签订 日期 金额 付款 交付 保密 违约 责任 "
+         "房屋 面积 装饰 工程 质量 验收 售后 回访 投诉 处理").split()
+for i in range(n):
+    d = os.path.join(out, "%03d" % (i // 1000))
+    os.makedirs(d, exist_ok=True)
+    k = random.randint(150, 600)
+    body = "".join(random.choice(words) for _ in range(k))
+    with open(os.path.join(d, "d%06d.txt" % i), "w") as f:
+        f.write("文件%d %s 合同编号 HT-%04d-%04d\n" % (i, body, 2000 + i % 30, i % 10000))
+PY
+text=$(du -sb "$work/docs" | cut -f1)
+"$dossier" -q init "$work/vault" --admin bench >/dev/null
+t0=$(date +%s.%N)
+"$dossier" -q add -r "$work/docs" >/dev/null
+t1=$(date +%s.%N)
+"$dossier" search 合同 --limit 1 >/dev/null
+t2=$(date +%s.%N)
+index=$(du -sb "$work/vault/index" | cut -f1)
+awk -v n="$docs" -v a="$t0" -v b="$t1" -v c="$t2" -v x="$index" -v t="$text" 'BEGIN {
+	printf "documents:            %d (%.1f MiB of text)\n", n, t / 1048576
+	printf "filing:               %.1f s, %.0f documents/s\n", b - a, n / (b - a)
+	printf "first search indexes: %.1f s, %.0f documents/s\n", c - b, n / (c - b)
+	printf "index size / text:    %.2f\n", x / t
+}'
+"$benchbin" "$work/vault" bench 40 合同 保险 档 HT-2010-0010 "合同 维修 客户"
