@@ -179,7 +179,8 @@ struct dossier_doc {
 	const struct dossier_field *fields; /* sorted by key */
 	size_t nfields;
 	const char *filename;
-	const char *type; /* lower-case extension, "" when none */
+	const char *type; /* sniffed from the bytes (docx, pdf, ...), else the
+			     lower-case extension, "" when none */
 	uint64_t size;
 	int version;
 	const char *sha256; /* hex, of the plaintext */
@@ -191,6 +192,7 @@ struct dossier_doc {
 	const char *deleted_by;	  /* "" unless deleted */
 	const char *delete_reason; /* "" unless deleted */
 	int restricted;		   /* only explicit grants apply */
+	const char *no_text;	   /* why no text was extracted, or "" */
 };
 
 /* One stored version of a document. */
@@ -203,6 +205,7 @@ struct dossier_version {
 	int64_t added;
 	const char *added_by;
 	const char *note; /* "" when none */
+	const char *no_text; /* why no text was extracted, or "" */
 };
 
 /* Flags of dossier_add(). */

@@ -310,7 +310,8 @@ vermeta_init(struct vermeta *v)
 {
 	memset(v, 0, sizeof(*v));
 	if (docmeta_set(&v->filename, "") || docmeta_set(&v->type, "") ||
-	    docmeta_set(&v->sha256, "") || docmeta_set(&v->note, "")) {
+	    docmeta_set(&v->sha256, "") || docmeta_set(&v->note, "") ||
+	    docmeta_set(&v->no_text, "")) {
 		vermeta_release(v);
 		return DOSSIER_ENOMEM;
 	}
@@ -324,6 +325,7 @@ vermeta_release(struct vermeta *v)
 	free(v->type);
 	free(v->sha256);
 	free(v->note);
+	free(v->no_text);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -335,7 +337,7 @@ vermeta_encode(const struct vermeta *v, struct buf *out)
 
 	bad = o == NULL || add_str(o, "filename", v->filename) ||
 	    add_str(o, "type", v->type) || add_str(o, "sha256", v->sha256) ||
-	    add_str(o, "note", v->note);
+	    add_str(o, "note", v->note) || add_str(o, "no_text", v->no_text);
 	return finish(o, bad, out);
 }
 
@@ -360,6 +362,8 @@ vermeta_decode(const char *json, size_t n, struct vermeta *v)
 		rc = get_str(o, "sha256", &v->sha256);
 	if (rc == DOSSIER_OK)
 		rc = get_str(o, "note", &v->note);
+	if (rc == DOSSIER_OK)
+		rc = get_str(o, "no_text", &v->no_text);
 	json_object_put(o);
 	if (rc != DOSSIER_OK)
 		vermeta_release(v);

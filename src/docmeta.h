@@ -36,6 +36,7 @@ struct vermeta {
 	char *type;
 	char *sha256;
 	char *note;
+	char *no_text; /* why no text could be extracted; "" when some was */
 };
 
 /* Sets every text to "". */

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "extract/extract.h"
 #include "fsutil.h"
 #include "vault_int.h"
 
@@ -242,11 +243,41 @@ out:
 	return rc;
 }
 
+/*
+ * What the file is, sniffed from its bytes, and why no text could be
+ * extracted from it ("" when some was).  The file is filed either way.
+ */
+static void
+sniff_text(int fd, const char *path, const char *fname, char *type,
+    size_t typesz, char *no_text, size_t ntsz)
+{
+	struct extract_result r;
+	struct stat st;
+	struct err e;
+
+	no_text[0] = '\0';
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size > EXTRACT_MAX_INPUT) {
+		snprintf(no_text, ntsz, "too large to extract text (over %u "
+		    "MiB)", EXTRACT_MAX_INPUT / (1024 * 1024));
+		return;
+	}
+	extract_result_init(&r);
+	err_clear(&e);
+	if (extract_file(path, fname, NULL, &r, &e) != DOSSIER_OK)
+		snprintf(no_text, ntsz, "%s", e.msg[0] != '\0' ? e.msg :
+		    "text extraction failed");
+	else if (r.no_text_reason != NULL)
+		snprintf(no_text, ntsz, "%s", r.no_text_reason);
+	if (r.type != NULL)
+		snprintf(type, typesz, "%s", r.type);
+	extract_result_release(&r);
+}
+
 /* Inserts the version row for a stored object. */
 static int
 insert_version(struct dossier *d, const struct vault_lk *lk, int64_t doc,
     int version, const struct stored *s, const char *filename,
-    const char *type, const char *note)
+    const char *type, const char *note, const char *no_text)
 {
 	struct catalog_version v;
 	struct vermeta vm;
@@ -261,7 +292,8 @@ insert_version(struct dossier *d, const struct vault_lk *lk, int64_t doc,
 	if (docmeta_set(&vm.filename, filename) != 0 ||
 	    docmeta_set(&vm.type, type) != 0 ||
 	    docmeta_set(&vm.sha256, hex) != 0 ||
-	    docmeta_set(&vm.note, note != NULL ? note : "") != 0) {
+	    docmeta_set(&vm.note, note != NULL ? note : "") != 0 ||
+	    docmeta_set(&vm.no_text, no_text) != 0) {
 		rc = err_nomem(&d->err);
 		goto out;
 	}
@@ -355,7 +387,7 @@ add_file(struct dossier *d, const char *path,
 	struct docmeta m;
 	struct stored s;
 	struct add_dup dup = { path, flags, NULL, 0, 0 };
-	char type[16], title[256];
+	char type[16], title[256], no_text[ERR_MSG_MAX];
 	const char *fname = base_name(path);
 	int fd = -1, rc, level, locked = 0, in_tx = 0, stored = 0;
 
@@ -411,7 +443,10 @@ add_file(struct dossier *d, const char *path,
 	if (rc != DOSSIER_OK)
 		goto out;
 	stored = 1;
-	rc = insert_version(d, dup.lk, row.id, 1, &s, fname, type, NULL);
+	sniff_text(fd, path, fname, type, sizeof(type), no_text,
+	    sizeof(no_text));
+	rc = insert_version(d, dup.lk, row.id, 1, &s, fname, type, NULL,
+	    no_text);
 	if (rc == DOSSIER_OK)
 		rc = vault_save_doc(d, &row, dup.lk, &m, type);
 	if (rc == DOSSIER_OK)
@@ -597,7 +632,7 @@ dossier_update(struct dossier *d, int64_t id, const char *path,
 	struct docmeta m;
 	struct stored s;
 	const struct vault_lk *lk;
-	char type[16];
+	char type[16], no_text[ERR_MSG_MAX];
 	const char *fname = base_name(path);
 	int fd = -1, rc, locked = 0, in_tx = 0, stored = 0, have_meta = 0;
 
@@ -652,7 +687,10 @@ dossier_update(struct dossier *d, int64_t id, const char *path,
 		goto out;
 	stored = 1;
 	file_type(fname, type, sizeof(type));
-	rc = insert_version(d, lk, id, row.version + 1, &s, fname, type, note);
+	sniff_text(fd, path, fname, type, sizeof(type), no_text,
+	    sizeof(no_text));
+	rc = insert_version(d, lk, id, row.version + 1, &s, fname, type, note,
+	    no_text);
 	if (rc != DOSSIER_OK)
 		goto out;
 	row.version++;

@@ -47,6 +47,7 @@ view_version(struct dossier *d, struct vault_view *v,
 	v->version.added = row->added;
 	v->version.added_by = v->added_by;
 	v->version.note = v->ver.note;
+	v->version.no_text = v->ver.no_text;
 	return DOSSIER_OK;
 }
 
@@ -110,6 +111,7 @@ vault_view_doc(struct dossier *d, struct vault_view *v,
 	doc->deleted_by = row->deleted ? v->deleted_by : "";
 	doc->delete_reason = row->deleted ? v->meta.delete_reason : "";
 	doc->restricted = vault_is_restricted(d, row->id);
+	doc->no_text = v->ver.no_text;
 	return DOSSIER_OK;
 }
 

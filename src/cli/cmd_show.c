@@ -69,6 +69,8 @@ doc_table(const struct dossier_doc *doc)
 		kv(t, key, NULL);
 	kv(t, "filename:", doc->filename);
 	kv(t, "type:", doc->type);
+	if (doc->no_text != NULL && doc->no_text[0] != '\0')
+		kv(t, "text:", doc->no_text);
 	snprintf(buf, sizeof(buf), "%" PRIu64 " bytes (%s)", doc->size,
 	    out_size(size, sizeof(size), doc->size));
 	kv(t, "size:", buf);

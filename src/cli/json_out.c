@@ -183,6 +183,10 @@ jout_doc(const struct dossier_doc *doc)
 	jout_put_time(o, "modified", doc->modified);
 	jout_put_bool(o, "deleted", doc->deleted);
 	jout_put_bool(o, "restricted", doc->restricted);
+	if (doc->no_text != NULL && doc->no_text[0] != '\0')
+		jout_put_str(o, "no_text", doc->no_text);
+	else
+		jout_put_null(o, "no_text");
 	if (doc->deleted) {
 		jout_put_time(o, "deleted_at", doc->deleted_at);
 		jout_put_str(o, "deleted_by", doc->deleted_by);

@@ -135,7 +135,7 @@ assert d['level'] == 'confidential', d
 assert d['number'] == 'HT-2022-0315', d
 assert d['date'] == '2022-03-20', d
 assert d['fields'] == {'customer': '张三', 'formula': 'a=b', '备注': '无'}, d
-assert d['filename'] == 'contract.docx' and d['type'] == 'docx', d
+assert d['filename'] == 'contract.docx' and d['type'] == 'txt', d  # sniffed: text
 assert d['size'] == $size and d['sha256'] == '$sha', d
 assert d['version'] == 1 and d['created_by'] == 'alice', d
 assert d['deleted'] is False, d
@@ -148,7 +148,7 @@ assert o['level'] == 'internal', o
 assert o['title'] in ('report', 'report.pdf'), o
 assert o['category'] == '' and o['tags'] == [] and o['fields'] == {}, o
 assert o['number'] == '' and o['date'] is None, o
-assert o['type'] == 'pdf', o
+assert o['type'] == 'txt', o  # sniffed from the bytes, not the name
 "
 
 # Levels: English and Chinese names, one document each.

@@ -105,3 +105,13 @@ total=$(DOSSIER_USER=bob DOSSIER_PASSPHRASE='bob search passphrase' "$D" --json 
 # No text at rest in the index files.
 if grep -rqa -e 'HT-2022' -e '维修记录' -e '合同' "$t/v/index"; then no "index files hold text"; else ok "index files hold no text"; fi
 ls "$t/v/index" | grep -q '^3-v1.db$' && ok "one index per level and key version" || no "index file names"
+
+# A file without text is filed all the same, and show says why.
+id=$("$D" add "$fx/scan.pdf" | cut -f1)
+why=$("$D" --json show "$id" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["type"], "|", j["no_text"])')
+[ "$why" = "pdf | no text layer" ] && ok "show: a PDF without a text layer says so" || no "no_text: $why"
+id=$("$D" add "$fx/truncated.docx" | cut -f1)
+"$D" show "$id" >"$t/out" 2>"$t/err"
+grep -q '^text: *malformed' "$t/out" && ok "show: a damaged docx is filed, with the reason" || no "truncated docx: $(cat "$t/out")"
+"$D" --json show 2 | python3 -c 'import json,sys; assert json.load(sys.stdin)["no_text"] is None' &&
+	ok "show --json: no_text is null when text was found" || no "no_text null"
