@@ -335,3 +335,35 @@ cli_level_both(char *buf, size_t bufsize, int level)
 	    en != NULL ? en : "?");
 	return buf;
 }
+
+int
+cli_filter_opt(const struct cli *c, int which, const char *arg,
+    struct dossier_filter *f)
+{
+	switch (which) {
+	case CLI_F_CATEGORY:
+		f->category = arg;
+		return CLI_EXIT_OK;
+	case CLI_F_TAG:
+		f->tag = arg;
+		return CLI_EXIT_OK;
+	case CLI_F_LEVEL:
+		return cli_arg_level(c, arg, &f->level);
+	case CLI_F_SINCE:
+		f->since = arg;
+		return cli_arg_date(c, arg);
+	case CLI_F_UNTIL:
+		f->until = arg;
+		return cli_arg_date(c, arg);
+	case CLI_F_LIMIT:
+		return cli_arg_count(c, "limit", arg, &f->limit);
+	case CLI_F_TYPE:
+		f->type = arg;
+		return CLI_EXIT_OK;
+	case CLI_F_DELETED:
+		f->deleted = 1;
+		return CLI_EXIT_OK;
+	default:
+		return CLI_EXIT_USAGE;
+	}
+}

@@ -144,6 +144,18 @@ int cli_arg_date(const struct cli *c, const char *s);
 int cli_arg_level(const struct cli *c, const char *s, int *level);
 
 /*
+ * The filter options list and search share, as option ids of their
+ * tables: each command maps its ids onto these.  Applies option which
+ * with argument arg to f; returns CLI_EXIT_OK or a usage error.
+ */
+enum cli_filter_opt {
+	CLI_F_CATEGORY = 1, CLI_F_TAG, CLI_F_LEVEL, CLI_F_SINCE, CLI_F_UNTIL,
+	CLI_F_LIMIT, CLI_F_TYPE, CLI_F_DELETED, CLI_F_END
+};
+int cli_filter_opt(const struct cli *c, int which, const char *arg,
+    struct dossier_filter *f);
+
+/*
  * A permission name (read, file, edit, delete, export, audit, backup,
  * admin) into its bit; a role name (admin, clerk, viewer, auditor,
  * backup).  Each prints a usage error and returns CLI_EXIT_USAGE, or

@@ -11,16 +11,14 @@
 #include "opt.h"
 #include "out.h"
 
-enum { O_CATEGORY = 1, O_TAG, O_LEVEL, O_SINCE, O_UNTIL, O_DELETED, O_LIMIT };
-
 static const struct cli_opt list_opts[] = {
-    {"category", 0, 1, O_CATEGORY},
-    {"tag", 0, 1, O_TAG},
-    {"level", 0, 1, O_LEVEL},
-    {"since", 0, 1, O_SINCE},
-    {"until", 0, 1, O_UNTIL},
-    {"deleted", 0, 0, O_DELETED},
-    {"limit", 0, 1, O_LIMIT},
+    {"category", 0, 1, CLI_F_CATEGORY},
+    {"tag", 0, 1, CLI_F_TAG},
+    {"level", 0, 1, CLI_F_LEVEL},
+    {"since", 0, 1, CLI_F_SINCE},
+    {"until", 0, 1, CLI_F_UNTIL},
+    {"deleted", 0, 0, CLI_F_DELETED},
+    {"limit", 0, 1, CLI_F_LIMIT},
     {NULL, 0, 0, 0},
 };
 
@@ -95,35 +93,10 @@ list_run(struct cli *c, int argc, char **argv)
 		ch = opt_next(&o, list_opts);
 		if (ch == OPT_END)
 			break;
-		switch (ch) {
-		case O_CATEGORY:
-			f.category = o.arg;
-			break;
-		case O_TAG:
-			f.tag = o.arg;
-			break;
-		case O_LEVEL:
-			rc = cli_arg_level(c, o.arg, &f.level);
-			break;
-		case O_SINCE:
-			f.since = o.arg;
-			rc = cli_arg_date(c, o.arg);
-			break;
-		case O_UNTIL:
-			f.until = o.arg;
-			rc = cli_arg_date(c, o.arg);
-			break;
-		case O_DELETED:
-			f.deleted = 1;
-			break;
-		case O_LIMIT:
-			rc = cli_arg_count(c, "limit", o.arg, &f.limit);
-			break;
-		case OPT_HELP:
+		if (ch == OPT_HELP)
 			return CLI_EXIT_OK;
-		default:
-			return CLI_EXIT_USAGE;
-		}
+		rc = ch > 0 && ch < CLI_F_END ?
+		    cli_filter_opt(c, ch, o.arg, &f) : CLI_EXIT_USAGE;
 		if (rc != CLI_EXIT_OK)
 			return rc;
 	}

@@ -14,18 +14,14 @@
 #include "opt.h"
 #include "out.h"
 
-enum {
-	O_CATEGORY = 1, O_TAG, O_LEVEL, O_TYPE, O_SINCE, O_UNTIL, O_LIMIT
-};
-
 static const struct cli_opt search_opts[] = {
-    {"category", 0, 1, O_CATEGORY},
-    {"tag", 0, 1, O_TAG},
-    {"level", 0, 1, O_LEVEL},
-    {"type", 0, 1, O_TYPE},
-    {"since", 0, 1, O_SINCE},
-    {"until", 0, 1, O_UNTIL},
-    {"limit", 0, 1, O_LIMIT},
+    {"category", 0, 1, CLI_F_CATEGORY},
+    {"tag", 0, 1, CLI_F_TAG},
+    {"level", 0, 1, CLI_F_LEVEL},
+    {"type", 0, 1, CLI_F_TYPE},
+    {"since", 0, 1, CLI_F_SINCE},
+    {"until", 0, 1, CLI_F_UNTIL},
+    {"limit", 0, 1, CLI_F_LIMIT},
     {NULL, 0, 0, 0},
 };
 
@@ -137,35 +133,10 @@ search_run(struct cli *c, int argc, char **argv)
 		ch = opt_next(&st, search_opts);
 		if (ch == OPT_END)
 			break;
-		switch (ch) {
-		case O_CATEGORY:
-			f.category = st.arg;
-			break;
-		case O_TAG:
-			f.tag = st.arg;
-			break;
-		case O_LEVEL:
-			rc = cli_arg_level(c, st.arg, &f.level);
-			break;
-		case O_TYPE:
-			f.type = st.arg;
-			break;
-		case O_SINCE:
-			f.since = st.arg;
-			rc = cli_arg_date(c, st.arg);
-			break;
-		case O_UNTIL:
-			f.until = st.arg;
-			rc = cli_arg_date(c, st.arg);
-			break;
-		case O_LIMIT:
-			rc = cli_arg_count(c, "limit", st.arg, &f.limit);
-			break;
-		case OPT_HELP:
+		if (ch == OPT_HELP)
 			return CLI_EXIT_OK;
-		default:
-			return CLI_EXIT_USAGE;
-		}
+		rc = ch > 0 && ch < CLI_F_END ?
+		    cli_filter_opt(c, ch, st.arg, &f) : CLI_EXIT_USAGE;
 		if (rc != CLI_EXIT_OK)
 			return rc;
 	}
