@@ -248,12 +248,6 @@ catalog_begin(struct catalog *c, struct err *e)
 }
 
 int
-catalog_begin_read(struct catalog *c, struct err *e)
-{
-	return exec(c, "BEGIN;", "read", e);
-}
-
-int
 catalog_commit(struct catalog *c, struct err *e)
 {
 	int rc = exec(c, "COMMIT;", "commit to", e);

@@ -36,8 +36,6 @@ void catalog_close(struct catalog *c);
 int catalog_begin(struct catalog *c, struct err *e);
 int catalog_commit(struct catalog *c, struct err *e);
 void catalog_rollback(struct catalog *c);
-/* A read transaction, so that a listing sees one state. */
-int catalog_begin_read(struct catalog *c, struct err *e);
 
 /* The vault table: small named values (vault id, root key, format). */
 int catalog_kv_set(struct catalog *c, const char *key, const void *p,
