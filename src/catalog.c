@@ -36,7 +36,7 @@ static const char schema[] =
     " deleted_by TEXT NOT NULL DEFAULT '', meta BLOB NOT NULL,"
     " change INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX document_date ON document(deleted, date);"
-    "CREATE INDEX document_change ON document(level, change);"
+    "CREATE INDEX document_change ON document(change);"
     "CREATE TABLE doc_term(doc INTEGER NOT NULL"
     " REFERENCES document(id) ON DELETE CASCADE, kind INTEGER NOT NULL,"
     " mac BLOB NOT NULL, PRIMARY KEY(doc, kind, mac)) WITHOUT ROWID;"
@@ -262,6 +262,26 @@ catalog_rollback(struct catalog *c)
 {
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
+}
+
+int
+catalog_savepoint(struct catalog *c, struct err *e)
+{
+	return exec(c, "SAVEPOINT one;", "lock", e);
+}
+
+int
+catalog_release(struct catalog *c, struct err *e)
+{
+	return exec(c, "RELEASE one;", "write", e);
+}
+
+void
+catalog_rollback_to(struct catalog *c)
+{
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK TO one; RELEASE one;", NULL, NULL,
+		    NULL);
 }
 
 int
@@ -541,8 +561,8 @@ catalog_doc_get(struct catalog *c, int64_t id, struct catalog_doc *d,
 
 	rc = catalog_prep(c, &st,
 	    "SELECT level, key_version, date, created, created_by, modified,"
-	    " version, deleted, deleted_at, deleted_by, meta FROM document"
-	    " WHERE id = ?;", e);
+	    " version, deleted, deleted_at, deleted_by, meta, change"
+	    " FROM document WHERE id = ?;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
@@ -560,6 +580,7 @@ catalog_doc_get(struct catalog *c, int64_t id, struct catalog_doc *d,
 		d->deleted = sqlite3_column_int(st, 7);
 		d->deleted_at = sqlite3_column_int64(st, 8);
 		catalog_copy_text(d->deleted_by, sizeof(d->deleted_by), st, 9);
+		d->change = sqlite3_column_int64(st, 11);
 		if (catalog_copy_buf(&d->meta, st, 10) != 0)
 			rc = err_nomem(e);
 	} else if (rc == SQLITE_DONE) {
@@ -989,68 +1010,4 @@ catalog_docs_at_old_keys(struct catalog *c, int64_t **ids, size_t *nids,
 	*ids = v;
 	*nids = n;
 	return DOSSIER_OK;
-}
-
-int
-catalog_doc_stamps(struct catalog *c, int level, struct catalog_stamp **v,
-    size_t *n, struct err *e)
-{
-	struct catalog_stamp *nv;
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc;
-
-	*v = NULL;
-	*n = 0;
-	rc = catalog_prep(c, &st, "SELECT id, change FROM document WHERE"
-	    " level = ? ORDER BY id;", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_int(st, 1, level);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 256;
-			nv = realloc(*v, cap * sizeof(*nv));
-			if (nv == NULL) {
-				rc = err_nomem(e);
-				goto out;
-			}
-			*v = nv;
-		}
-		(*v)[*n].doc = sqlite3_column_int64(st, 0);
-		(*v)[*n].stamp = sqlite3_column_int64(st, 1);
-		(*n)++;
-	}
-	rc = rc == SQLITE_DONE ? DOSSIER_OK : catalog_dberr(c, e, "read");
-out:
-	sqlite3_finalize(st);
-	if (rc != DOSSIER_OK) {
-		free(*v);
-		*v = NULL;
-		*n = 0;
-	}
-	return rc;
-}
-
-int
-catalog_level_fingerprint(struct catalog *c, int level, int64_t *count,
-    int64_t *max_change, struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = catalog_prep(c, &st, "SELECT count(*), coalesce(max(change), 0)"
-	    " FROM document WHERE level = ?;", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_int(st, 1, level);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*count = sqlite3_column_int64(st, 0);
-		*max_change = sqlite3_column_int64(st, 1);
-		rc = DOSSIER_OK;
-	} else {
-		rc = catalog_dberr(c, e, "read");
-	}
-	sqlite3_finalize(st);
-	return rc;
 }

@@ -36,6 +36,13 @@ void catalog_close(struct catalog *c);
 int catalog_begin(struct catalog *c, struct err *e);
 int catalog_commit(struct catalog *c, struct err *e);
 void catalog_rollback(struct catalog *c);
+/*
+ * A savepoint inside the open transaction: released (kept) or rolled back
+ * to (undone, and released) without ending the transaction.
+ */
+int catalog_savepoint(struct catalog *c, struct err *e);
+int catalog_release(struct catalog *c, struct err *e);
+void catalog_rollback_to(struct catalog *c);
 
 /* The vault table: small named values (vault id, root key, format). */
 int catalog_kv_set(struct catalog *c, const char *key, const void *p,
@@ -104,6 +111,7 @@ struct catalog_doc {
 	int64_t deleted_at;
 	char deleted_by[CATALOG_NAME_MAX + 1];
 	struct buf meta; /* sealed document metadata */
+	int64_t change;	 /* change stamp (read only: set by every update) */
 };
 
 /* Inserts d (its meta may be empty for now) and sets d->id. */
@@ -246,15 +254,49 @@ struct catalog_stamp {
 };
 
 /*
- * How many documents are at level and the highest change stamp among
- * them: any write to a document of the level changes the pair.
+ * The catalog's change mark: the highest change stamp of any document and
+ * the number of the last purge.  Every write of a document row, and every
+ * purge, moves it forward (catalog_index.c).
  */
-int catalog_level_fingerprint(struct catalog *c, int level, int64_t *count,
-    int64_t *max_change, struct err *e);
+struct catalog_mark {
+	int64_t change;
+	int64_t purge;
+};
+
+int catalog_change_mark(struct catalog *c, struct catalog_mark *m,
+    struct err *e);
 
 /* Every document at level with its stamp, by id (malloc'd array). */
 int catalog_doc_stamps(struct catalog *c, int level, struct catalog_stamp **v,
     size_t *n, struct err *e);
+
+/*
+ * Calls fn for each document written since mark m (its id, level and
+ * stamp), then for each document purged since (level -1, stamp 0).  A
+ * non-zero return from fn stops and is returned.
+ */
+typedef int (*catalog_changed_fn)(void *ctx, int64_t doc, int level,
+    int64_t stamp);
+int catalog_changed_since(struct catalog *c, const struct catalog_mark *m,
+    catalog_changed_fn fn, void *ctx, struct err *e);
+
+/*
+ * The documents at level that a search's row filters leave out, by id
+ * (malloc'd, sorted): those in the trash (or, with deleted, those not in
+ * it), those dated before since or after until (either may be NULL), and
+ * those whose key version is not in the held[0..nheld) list (NULL: all
+ * held).
+ */
+struct catalog_rowfilter {
+	int deleted;
+	const char *since, *until;
+	const uint32_t *held;
+	size_t nheld;
+};
+
+int catalog_filtered_out(struct catalog *c, int level,
+    const struct catalog_rowfilter *f, int64_t **ids, size_t *n,
+    struct err *e);
 
 /* Documents with a version under an older key than their level's newest. */
 int catalog_docs_at_old_keys(struct catalog *c, int64_t **ids, size_t *nids,

@@ -142,6 +142,19 @@ int
 fs_commit_file(int fd, const char *from, const char *to, struct err *e)
 {
 	char parent[PATH_MAX];
+	int rc = fs_commit_file_nodirsync(fd, from, to, e);
+
+	if (rc != DOSSIER_OK)
+		return rc;
+	if (parent_of(to, parent, sizeof(parent)) != 0)
+		return err_set(e, DOSSIER_EIO, "path too long: '%s'", to);
+	return fs_sync_dir(parent, e);
+}
+
+int
+fs_commit_file_nodirsync(int fd, const char *from, const char *to,
+    struct err *e)
+{
 
 	if (fsync(fd) != 0) {
 		err_set(e, DOSSIER_EIO, "cannot sync '%s': %s", from,
@@ -155,7 +168,5 @@ fs_commit_file(int fd, const char *from, const char *to, struct err *e)
 	if (rename(from, to) != 0)
 		return err_set(e, DOSSIER_EIO, "cannot rename '%s' to '%s': %s",
 		    from, to, strerror(errno));
-	if (parent_of(to, parent, sizeof(parent)) != 0)
-		return err_set(e, DOSSIER_EIO, "path too long: '%s'", to);
-	return fs_sync_dir(parent, e);
+	return DOSSIER_OK;
 }

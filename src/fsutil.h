@@ -39,5 +39,8 @@ int fs_mktemp(const char *dir, const char *prefix, char *path, size_t pathsz,
 
 /* fsync(fd), close(fd), rename(from, to), fsync(dir of to). */
 int fs_commit_file(int fd, const char *from, const char *to, struct err *e);
+/* The same, leaving the directory to be synced by the caller. */
+int fs_commit_file_nodirsync(int fd, const char *from, const char *to,
+    struct err *e);
 
 #endif

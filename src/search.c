@@ -14,7 +14,7 @@
 #define SEARCH_SCHEMA \
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);" \
 	"CREATE TABLE IF NOT EXISTS indexed(doc INTEGER PRIMARY KEY," \
-	" stamp INTEGER NOT NULL);" \
+	" stamp INTEGER NOT NULL, version INTEGER NOT NULL);" \
 	"CREATE VIRTUAL TABLE IF NOT EXISTS doc USING fts5(title, number," \
 	" tags, body, tokenize='" TOKENIZE_NAME "');"
 
@@ -54,23 +54,40 @@ exec(struct search *s, const char *sql, const char *what, struct err *e)
 	return DOSSIER_OK;
 }
 
-/* The tokenizer version the index was built with; 0 when none. */
+/* An integer of the meta table; 0 when absent. */
 static int
-stored_version(struct search *s, int *version, struct err *e)
+meta_get(struct search *s, const char *key, int64_t *value, struct err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	*version = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key ="
-	    " 'tokenizer';", -1, &st, NULL) != SQLITE_OK)
+	*value = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?;",
+	    -1, &st, NULL) != SQLITE_OK)
 		return dberr(s, e, "read");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*version = sqlite3_column_int(st, 0);
+		*value = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DOSSIER_OK :
 	    dberr(s, e, "read");
+}
+
+static int
+meta_set(struct search *s, const char *key, int64_t value, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta VALUES"
+	    " (?, ?);", -1, &st, NULL) != SQLITE_OK)
+		return dberr(s, e, "write");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, value);
+	rc = sqlite3_step(st) == SQLITE_DONE ? DOSSIER_OK : dberr(s, e, "write");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int
@@ -78,8 +95,8 @@ search_open(const char *path, const char *vfs, struct search **sp,
     int *stale, struct err *e)
 {
 	struct search *s;
-	char sql[256];
-	int rc, version;
+	int64_t tok, fmt;
+	int rc;
 
 	*sp = NULL;
 	*stale = 0;
@@ -102,20 +119,28 @@ search_open(const char *path, const char *vfs, struct search **sp,
 	rc = vfs != NULL ? sqlvfs_prepare(s->db, e) : DOSSIER_OK;
 	if (rc == DOSSIER_OK)
 		rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-		    " PRAGMA temp_store=MEMORY;" SEARCH_SCHEMA, "set up", e);
+		    " PRAGMA temp_store=MEMORY; PRAGMA secure_delete=ON;"
+		    " PRAGMA cache_size=-16384;" SEARCH_SCHEMA, "set up", e);
 	if (rc == DOSSIER_OK)
-		rc = stored_version(s, &version, e);
+		rc = meta_get(s, "tokenizer", &tok, e);
+	if (rc == DOSSIER_OK)
+		rc = meta_get(s, "format", &fmt, e);
 	if (rc != DOSSIER_OK)
 		goto fail;
-	if (version != TOKENIZE_VERSION) {
-		/* Built by another tokenizer (or new): empty, to re-index. */
-		snprintf(sql, sizeof(sql), "BEGIN; DELETE FROM doc;"
-		    " DELETE FROM indexed; DELETE FROM meta WHERE key LIKE 'fp_%%';"
-		    " INSERT OR REPLACE INTO meta VALUES ('tokenizer', %d);"
-		    " COMMIT;", TOKENIZE_VERSION);
-		rc = exec(s, sql, "reset", e);
-		if (rc != DOSSIER_OK)
+	if (tok != TOKENIZE_VERSION || fmt != SEARCH_FORMAT) {
+		/* Built by another tokenizer or layout (or new): re-index. */
+		rc = exec(s, "BEGIN IMMEDIATE; DROP TABLE doc; DROP TABLE indexed;"
+		    " DELETE FROM meta;" SEARCH_SCHEMA, "reset", e);
+		if (rc == DOSSIER_OK)
+			rc = meta_set(s, "tokenizer", TOKENIZE_VERSION, e);
+		if (rc == DOSSIER_OK)
+			rc = meta_set(s, "format", SEARCH_FORMAT, e);
+		if (rc == DOSSIER_OK)
+			rc = exec(s, "COMMIT;", "reset", e);
+		if (rc != DOSSIER_OK) {
+			search_rollback(s);
 			goto fail;
+		}
 		*stale = 1;
 	}
 	*sp = s;
@@ -210,11 +235,12 @@ search_put(struct search *s, int64_t doc, const struct search_doc *d,
 	sqlite3_finalize(st);
 	if (rc != DOSSIER_OK)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO indexed VALUES (?, ?);", -1,
-	    &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO indexed VALUES (?, ?, ?);",
+	    -1, &st, NULL) != SQLITE_OK)
 		return dberr(s, e, "write");
 	sqlite3_bind_int64(st, 1, doc);
 	sqlite3_bind_int64(st, 2, d->stamp);
+	sqlite3_bind_int(st, 3, d->version);
 	rc = sqlite3_step(st) == SQLITE_DONE ? DOSSIER_OK : dberr(s, e, "write");
 	sqlite3_finalize(st);
 	return rc;
@@ -244,68 +270,167 @@ search_indexed_each(struct search *s, search_indexed_fn fn, void *ctx,
 }
 
 int
-search_fingerprint(struct search *s, int64_t fp[2], struct err *e)
+search_mark(struct search *s, int64_t mark[2], struct err *e)
+{
+	int rc = meta_get(s, "mark_change", &mark[0], e);
+
+	return rc == DOSSIER_OK ? meta_get(s, "mark_purge", &mark[1], e) : rc;
+}
+
+int
+search_set_mark(struct search *s, const int64_t mark[2], struct err *e)
+{
+	int rc = meta_set(s, "mark_change", mark[0], e);
+
+	return rc == DOSSIER_OK ? meta_set(s, "mark_purge", mark[1], e) : rc;
+}
+
+/* Is doc among the sorted ids? */
+static int
+has_id(const int64_t *ids, size_t n, int64_t doc)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ids[mid] == doc)
+			return 1;
+		if (ids[mid] < doc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static int
+selected(const struct search_sel *sel, int64_t doc)
+{
+	return has_id(sel->ids, sel->n, doc) == sel->include;
+}
+
+/*
+ * Runs sql (?1 the MATCH expression, ?2 a lowest rowid) and calls fn with
+ * each selected row's id and bonus - bm25 (column 1).
+ */
+static int
+ranked(struct search *s, const char *sql, const char *match, int64_t low,
+    const struct search_sel *sel, double bonus, search_hit_fn fn, void *ctx,
+    struct err *e)
 {
 	sqlite3_stmt *st;
-	int rc, i;
+	int rc;
 
-	fp[0] = fp[1] = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM meta WHERE key IN"
-	    " ('fp_count', 'fp_max');", -1, &st, NULL) != SQLITE_OK)
-		return dberr(s, e, "read");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return dberr(s, e, "query");
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, low);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		i = strcmp((const char *)sqlite3_column_text(st, 0),
-		    "fp_count") == 0 ? 0 : 1;
-		fp[i] = sqlite3_column_int64(st, 1);
+		if (!selected(sel, sqlite3_column_int64(st, 0)))
+			continue;
+		/* bm25() is lower for better matches: report higher-better. */
+		rc = fn(ctx, sqlite3_column_int64(st, 0),
+		    bonus - sqlite3_column_double(st, 1));
+		if (rc != 0)
+			break;
 	}
-	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(s, e, "read");
+	if (rc == SQLITE_DONE)
+		rc = DOSSIER_OK;
+	else if (rc == SQLITE_ROW)
+		rc = DOSSIER_OK;
+	else if (rc > 0)
+		rc = dberr(s, e, "query");
 	sqlite3_finalize(st);
 	return rc;
 }
 
 int
-search_set_fingerprint(struct search *s, const int64_t fp[2], struct err *e)
+search_query(struct search *s, const char *user, const struct search_run *r,
+    search_hit_fn fn, void *ctx, int64_t *total, struct err *e)
 {
-	char sql[160];
-
-	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta VALUES"
-	    " ('fp_count', %lld), ('fp_max', %lld);", (long long)fp[0],
-	    (long long)fp[1]);
-	return exec(s, sql, "write", e);
-}
-
-int
-search_query(struct search *s, const char *user, search_hit_fn fn, void *ctx,
-    struct err *e)
-{
-	struct buf match = BUF_INIT;
+	struct buf match = BUF_INIT, fields = BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	char sql[160];
+	char sql[256];
+	int64_t doc, low = 0, n = 0;
 	int rc;
 
+	*total = 0;
 	rc = query_build(user, &match, e);
 	if (rc != DOSSIER_OK)
 		goto out;
-	snprintf(sql, sizeof(sql), "SELECT rowid, bm25(doc, %.1f, %.1f, %.1f,"
-	    " %.1f) AS r FROM doc WHERE doc MATCH ?1 ORDER BY r, rowid DESC;",
-	    SEARCH_W_TITLE, SEARCH_W_NUMBER, SEARCH_W_TAGS, SEARCH_W_BODY);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	/*
+	 * Every match, newest first, without ranking (cheap): the count,
+	 * and the id above which the r->rank_max newest matches lie.
+	 */
+	if (sqlite3_prepare_v2(s->db, "SELECT rowid FROM doc WHERE doc MATCH ?"
+	    " ORDER BY rowid DESC;", -1, &st, NULL) != SQLITE_OK) {
 		rc = dberr(s, e, "query");
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, buf_str(&match), -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		/* bm25() is lower for better matches: report higher-better. */
-		rc = fn(ctx, sqlite3_column_int64(st, 0),
-		    -sqlite3_column_double(st, 1));
-		if (rc != 0)
-			goto out;
+		doc = sqlite3_column_int64(st, 0);
+		if (!selected(&r->sel, doc))
+			continue;
+		if ((size_t)n++ < r->rank_max || r->rank_max == 0)
+			low = doc;
 	}
-	rc = rc == SQLITE_DONE ? DOSSIER_OK : dberr(s, e, "query");
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE) {
+		rc = dberr(s, e, "query");
+		goto out;
+	}
+	*total = n;
+	if (n == 0) {
+		rc = DOSSIER_OK;
+		goto out;
+	}
+	snprintf(sql, sizeof(sql), "SELECT rowid, bm25(doc, %.1f, %.1f, %.1f,"
+	    " %.1f) FROM doc WHERE doc MATCH ?1 AND rowid >= ?2;",
+	    SEARCH_W_TITLE, SEARCH_W_NUMBER, SEARCH_W_TAGS, SEARCH_W_BODY);
+	/* Bounded or not, the newest matches are ranked by bm25. */
+	rc = ranked(s, sql, buf_str(&match), r->rank_max != 0 &&
+	    (size_t)n > r->rank_max ? low : 0, &r->sel, 0.0, fn, ctx, e);
+	if (rc != DOSSIER_OK || r->rank_max == 0 || (size_t)n <= r->rank_max)
+		goto out;
+	/*
+	 * A broad query: older matches are ranked only where the query is
+	 * found in the title, number or tags, and those come first.
+	 */
+	if (buf_puts(&fields, "{title number tags} : (") != 0 ||
+	    buf_puts(&fields, buf_str(&match)) != 0 ||
+	    buf_puts(&fields, ")") != 0) {
+		rc = err_nomem(e);
+		goto out;
+	}
+	rc = ranked(s, sql, buf_str(&fields), 0, &r->sel, SEARCH_FIELD_BONUS,
+	    fn, ctx, e);
 out:
 	sqlite3_finalize(st);
 	buf_release(&match);
+	buf_release(&fields);
 	return rc;
+}
+
+int
+search_indexed_version(struct search *s, int64_t doc, int *version,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*version = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT version FROM indexed WHERE"
+	    " doc = ?;", -1, &st, NULL) != SQLITE_OK)
+		return dberr(s, e, "read");
+	sqlite3_bind_int64(st, 1, doc);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DOSSIER_OK :
+	    dberr(s, e, "read");
 }
 
 int

@@ -25,6 +25,19 @@ struct search;
 #define SEARCH_W_TAGS 5.0
 #define SEARCH_W_BODY 1.0
 
+/*
+ * The layout of the index's own tables; an index of another layout (or
+ * tokenizer version) is emptied at open and rebuilt.
+ */
+#define SEARCH_FORMAT 2
+
+/*
+ * Added to the score of a broad query's title, number and tag matches, and
+ * of an exact number match, so that they rank first.
+ */
+#define SEARCH_FIELD_BONUS 1000.0
+#define SEARCH_NUMBER_BONUS 1000000.0
+
 /* Snippet size, in code points, before and after the first match. */
 #define SEARCH_SNIPPET_BEFORE 20
 #define SEARCH_SNIPPET_AFTER 60
@@ -51,6 +64,7 @@ struct search_doc {
 	const char *body;
 	size_t body_len;
 	int64_t stamp; /* the catalog's change stamp of what is indexed */
+	int version;   /* the document version the body is the text of */
 };
 
 /*
@@ -62,11 +76,14 @@ int search_indexed_each(struct search *s, search_indexed_fn fn, void *ctx,
     struct err *e);
 
 /*
- * The catalog fingerprint the index was last brought in line with
- * (0, 0 when never), and setting it (inside a transaction or not).
+ * The catalog's change mark (catalog.h) the index was last brought in line
+ * with ({0, 0} when never), and setting it.
  */
-int search_fingerprint(struct search *s, int64_t fp[2], struct err *e);
-int search_set_fingerprint(struct search *s, const int64_t fp[2],
+int search_mark(struct search *s, int64_t mark[2], struct err *e);
+int search_set_mark(struct search *s, const int64_t mark[2], struct err *e);
+
+/* The document version indexed for doc; 0 when doc is not indexed. */
+int search_indexed_version(struct search *s, int64_t doc, int *version,
     struct err *e);
 
 /* Indexes doc (replacing what was there); removes it. */
@@ -74,15 +91,35 @@ int search_put(struct search *s, int64_t doc, const struct search_doc *d,
     struct err *e);
 int search_delete(struct search *s, int64_t doc, struct err *e);
 
+/* Which documents a query may return: only ids[], or all but ids[]. */
+struct search_sel {
+	const int64_t *ids; /* sorted ascending */
+	size_t n;
+	int include;
+};
+
+struct search_run {
+	struct search_sel sel;
+	/*
+	 * 0: every match is ranked by bm25.  Otherwise a query matching more
+	 * than rank_max selected documents ranks only the rank_max newest of
+	 * them, and after adding SEARCH_FIELD_BONUS, the matches in title,
+	 * number or tags.
+	 */
+	size_t rank_max;
+};
+
 /*
- * Runs the user's query; calls fn for each matching document, best first
- * (bm25 with the column weights; ties by newer id).  fn returns 0 to go
- * on, non-zero to stop (returned).  DOSSIER_EUSAGE when the query holds
- * nothing to search for.
+ * Runs the user's query; *total is the number of selected matches, and fn
+ * is called for each ranked one (bm25 with the column weights, higher is
+ * better; a document may be reported twice, the higher score counts).  fn
+ * returns 0 to go on, non-zero to stop (returned).  DOSSIER_EUSAGE when
+ * the query holds nothing to search for.
  */
 typedef int (*search_hit_fn)(void *ctx, int64_t doc, double score);
-int search_query(struct search *s, const char *user, search_hit_fn fn,
-    void *ctx, struct err *e);
+int search_query(struct search *s, const char *user,
+    const struct search_run *r, search_hit_fn fn, void *ctx, int64_t *total,
+    struct err *e);
 
 /* A snippet of a document's text with the query's matches marked. */
 struct search_snippet {

@@ -42,6 +42,9 @@ struct store {
 	char objects[PATH_MAX];
 	char tmp[PATH_MAX];
 	unsigned char vault_id[STORE_VAULT_ID_LEN];
+	/* Deferred directory syncs: objects/ and each objects/XX touched. */
+	int defer, objects_dirty;
+	unsigned char dirty[256];
 };
 
 struct store_writer {
@@ -163,6 +166,48 @@ make_nonce(unsigned char nonce[CRYPTO_NONCE_LEN], uint64_t counter, int last)
 	memset(nonce, 0, CRYPTO_NONCE_LEN);
 	be64_put(nonce + 3, counter);
 	nonce[11] = last ? 1 : 0;
+}
+
+/* The fanout directory of an object name, 0..255. */
+static unsigned
+fanout_of(const char *name)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *a = strchr(hex, name[0]), *b = strchr(hex, name[1]);
+
+	return (unsigned)((a != NULL ? a - hex : 0) * 16 + (b != NULL ?
+	    b - hex : 0));
+}
+
+void
+store_defer_dir_sync(struct store *s, int on)
+{
+	s->defer = on;
+}
+
+int
+store_sync_dirs(struct store *s, struct err *e)
+{
+	static const char hex[] = "0123456789abcdef";
+	char dir[PATH_MAX + 4];
+	unsigned i;
+	int rc = DOSSIER_OK;
+
+	for (i = 0; i < 256 && rc == DOSSIER_OK; i++) {
+		if (!s->dirty[i])
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%c%c", s->objects, hex[i / 16],
+		    hex[i % 16]);
+		rc = fs_sync_dir(dir, e);
+		if (rc == DOSSIER_OK)
+			s->dirty[i] = 0;
+	}
+	if (rc == DOSSIER_OK && s->objects_dirty) {
+		rc = fs_sync_dir(s->objects, e);
+		if (rc == DOSSIER_OK)
+			s->objects_dirty = 0;
+	}
+	return rc;
 }
 
 /* objects/ab/cdef...: dir gets objects/ab, path the whole file name. */
@@ -372,12 +417,23 @@ store_write_finish(struct store_writer *w, char *name, uint64_t *cipher_size,
 	}
 	hex_encode(digest, sizeof(digest), name);
 	object_path(w->s, name, dir, sizeof(dir), path, sizeof(path));
-	rc = fs_mkdir(dir, e);
+	if (w->s->defer) {
+		/* store_sync_dirs() makes the names durable later. */
+		if (mkdir(dir, 0700) == 0)
+			w->s->objects_dirty = 1;
+		else if (errno != EEXIST)
+			rc = err_set(e, DOSSIER_EIO, "cannot create directory "
+			    "'%s': %s", dir, strerror(errno));
+		w->s->dirty[fanout_of(name)] = 1;
+	} else {
+		rc = fs_mkdir(dir, e);
+	}
 	if (rc != DOSSIER_OK)
 		goto out;
 	fd = w->fd;
 	w->fd = -1;
-	rc = fs_commit_file(fd, w->tmppath, path, e);
+	rc = w->s->defer ? fs_commit_file_nodirsync(fd, w->tmppath, path, e) :
+	    fs_commit_file(fd, w->tmppath, path, e);
 	if (rc != DOSSIER_OK)
 		unlink(w->tmppath);
 	if (cipher_size != NULL)

@@ -59,6 +59,15 @@ int store_write_finish(struct store_writer *w, char *name, uint64_t *cipher_size
 void store_write_abort(struct store_writer *w);
 
 /*
+ * With on, store_write_finish() still syncs each object's content but
+ * leaves syncing the directories that name it to store_sync_dirs(), which
+ * must succeed before anything refers to those objects: a batch of files
+ * pays one sync per directory instead of two per file.
+ */
+void store_defer_dir_sync(struct store *s, int on);
+int store_sync_dirs(struct store *s, struct err *e);
+
+/*
  * Decrypts object name for binding b with dek, handing plaintext to sink
  * one verified chunk at a time; no byte of a chunk reaches sink before its
  * tag verifies.  max_size bounds the plaintext (the catalog knows the

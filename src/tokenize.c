@@ -9,6 +9,7 @@
 #include <unistr.h>
 
 #include "dossier.h"
+#include "buf.h"
 #include "tokenize.h"
 
 /* The longest NFKC + case fold expansion of one code point kept. */
@@ -443,4 +444,30 @@ tokenize_register(sqlite3 *db)
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+static int
+key_token(void *ctx, int flags, const char *tok, size_t len, size_t start,
+    size_t end)
+{
+	struct buf *key = ctx;
+
+	(void)start;
+	(void)end;
+	if (flags & TOKENIZE_COLOCATED)
+		return 0;
+	if ((key->len > 0 && buf_putc(key, ' ') != 0) ||
+	    buf_append(key, tok, len) != 0)
+		return DOSSIER_ENOMEM;
+	return 0;
+}
+
+int
+tokenize_key(const char *text, size_t len, struct buf *key)
+{
+	int rc;
+
+	buf_reset(key);
+	rc = tokenize_text(text, len, TOKENIZE_QUERY, key_token, key);
+	return rc == 0 ? DOSSIER_OK : rc;
 }

@@ -62,6 +62,15 @@ int tokenize_text(
     const char *text, size_t len, int mode, tokenize_fn fn, void *ctx);
 
 /*
+ * Appends to key the query tokens of text joined by spaces: two texts with
+ * the same key are the same words to search (HT-2022-0315, ht 2022 0315
+ * and ＨＴ－２０２２－０３１５ all give "ht 2022 0315").  Returns
+ * DOSSIER_OK or DOSSIER_ENOMEM.
+ */
+struct buf;
+int tokenize_key(const char *text, size_t len, struct buf *key);
+
+/*
  * Registers the tokenizer as "dossier" on db (struct sqlite3, so that this
  * header does not need <sqlite3.h>).  Call once per connection.  Returns
  * DOSSIER_OK or DOSSIER_EINTERNAL (FTS5 missing or out of memory).

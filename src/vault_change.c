@@ -23,7 +23,7 @@ doc_terms(struct dossier *d, const struct vault_lk *lk, int64_t id,
 	if (m->category[0] != '\0')
 		rc = vault_term(lk, CATALOG_TERM_CATEGORY, m->category, &t[n++]);
 	if (rc == DOSSIER_OK && m->number[0] != '\0')
-		rc = vault_term(lk, CATALOG_TERM_NUMBER, m->number, &t[n++]);
+		rc = vault_number_term(lk, m->number, &t[n++]);
 	if (rc == DOSSIER_OK && type[0] != '\0')
 		rc = vault_term(lk, CATALOG_TERM_TYPE, type, &t[n++]);
 	for (i = 0; rc == DOSSIER_OK && i < m->ntags; i++)
@@ -261,6 +261,9 @@ change_doc(struct dossier *d, int64_t id, unsigned perm, const char *action,
 		rc = catalog_commit(d->cat, &d->err);
 	else
 		catalog_rollback(d->cat);
+	/* A re-keying pass refreshes the indexes once, at its end. */
+	if (rc == DOSSIER_OK && strcmp(action, "rekey") != 0)
+		vault_index_refresh(d);
 	if (have_meta)
 		docmeta_release(&m);
 	buf_release(&row.meta);
@@ -429,6 +432,9 @@ dossier_purge(struct dossier *d, int64_t id, const char *reason)
 		catalog_rollback(d->cat);
 	for (i = 0; rc == DOSSIER_OK && i < o.n; i++)
 		store_remove(d->store, o.names[i], &ignored);
+	/* Its text leaves the index now, not at the next search. */
+	if (rc == DOSSIER_OK)
+		vault_index_refresh(d);
 	free(o.names);
 	buf_release(&sealed);
 	buf_release(&row.meta);
@@ -488,6 +494,8 @@ dossier_rekey(struct dossier *d, int64_t *count)
 		if (rc == DOSSIER_OK && count != NULL)
 			(*count)++;
 	}
+	if (n > 0)
+		vault_index_refresh(d);
 	free(ids);
 	return vault_done(d, rc);
 }

@@ -1,6 +1,8 @@
 /*
- * vault_doc.c: operations that store content: add and update.  Each runs in one catalog transaction; content objects
- * are made durable before the transaction that names them commits.
+ * vault_doc.c: operations that store content: add and update.  An update
+ * runs in one catalog transaction, a filing in batches of files (one
+ * savepoint each); content objects are made durable before the
+ * transaction that names them commits, and indexed after it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -244,22 +246,24 @@ out:
 }
 
 /*
- * What the file is, sniffed from its bytes, and why no text could be
- * extracted from it ("" when some was).  The file is filed either way.
+ * What the file is, sniffed from its bytes, its text (into text, for the
+ * index) and why no text could be extracted from it ("" when some was).
+ * The file is filed either way.
  */
-static void
-sniff_text(int fd, const char *path, const char *fname, char *type,
-    size_t typesz, char *no_text, size_t ntsz)
+static int
+sniff_text(struct dossier *d, int fd, const char *path, const char *fname,
+    char *type, size_t typesz, char *no_text, size_t ntsz, struct buf *text)
 {
 	struct extract_result r;
 	struct stat st;
 	struct err e;
+	int rc = DOSSIER_OK;
 
 	no_text[0] = '\0';
 	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size > EXTRACT_MAX_INPUT) {
 		snprintf(no_text, ntsz, "too large to extract text (over %u "
 		    "MiB)", EXTRACT_MAX_INPUT / (1024 * 1024));
-		return;
+		return DOSSIER_OK;
 	}
 	extract_result_init(&r);
 	err_clear(&e);
@@ -270,7 +274,12 @@ sniff_text(int fd, const char *path, const char *fname, char *type,
 		snprintf(no_text, ntsz, "%s", r.no_text_reason);
 	if (r.type != NULL)
 		snprintf(type, typesz, "%s", r.type);
+	if (r.text.len > 0 && buf_append(text, r.text.data, r.text.len) != 0)
+		rc = err_nomem(&d->err);
+	if (r.text.data != NULL)
+		mem_wipe(r.text.data, r.text.len);
 	extract_result_release(&r);
+	return rc;
 }
 
 /* Inserts the version row for a stored object. */
@@ -378,18 +387,49 @@ add_dup_check(struct dossier *d, const struct stored *s, void *ctx)
 	    (long long)a->dup_doc, a->dup_version);
 }
 
-/* Files one regular file as a new document, in one transaction. */
+/*
+ * Filing commits in batches: one catalog transaction (and one index
+ * transaction after it) per ADD_BATCH_FILES files or ADD_BATCH_TEXT bytes
+ * of extracted text, whichever comes first.  Each file is a savepoint, so
+ * one that fails leaves the others; reports are held until their batch
+ * commits, so nothing is announced as filed that a crash could lose.
+ */
+#define ADD_BATCH_FILES 256
+#define ADD_BATCH_TEXT (32u * 1024 * 1024)
+
+struct add_report {
+	char *path;
+	char *errmsg; /* NULL when filed */
+	int rc;
+	struct dossier_added r;
+	char object[STORE_NAME_LEN + 1]; /* to remove if the batch fails */
+};
+
+struct add_batch {
+	struct dossier *d;
+	dossier_added_fn cb;
+	void *ctx;
+	struct add_report *v;
+	size_t n, cap, text;
+	int locked, in_tx;
+	int first; /* the first failure's code */
+};
+
+/* Files one regular file as a new document in the batch's transaction. */
 static int
-add_file(struct dossier *d, const char *path,
-    const struct dossier_meta_edit *e, unsigned flags, struct dossier_added *r)
+add_file(struct add_batch *ab, const char *path,
+    const struct dossier_meta_edit *e, unsigned flags, struct dossier_added *r,
+    char *object)
 {
+	struct dossier *d = ab->d;
 	struct catalog_doc row;
 	struct docmeta m;
 	struct stored s;
 	struct add_dup dup = { path, flags, NULL, 0, 0 };
+	struct buf text = BUF_INIT;
 	char type[16], title[256], no_text[ERR_MSG_MAX];
 	const char *fname = base_name(path);
-	int fd = -1, rc, level, locked = 0, in_tx = 0, stored = 0;
+	int fd = -1, rc, level, in_sp = 0, stored = 0;
 
 	memset(&row, 0, sizeof(row));
 	rc = docmeta_init(&m);
@@ -419,14 +459,23 @@ add_file(struct dossier *d, const char *path,
 		rc = vault_check_text(d, "file name", fname, VAULT_TEXT_MAX, 0);
 	if (rc != DOSSIER_OK)
 		goto out;
-	rc = vault_lock_shared(d);
+	if (!ab->locked) {
+		rc = vault_lock_shared(d);
+		if (rc != DOSSIER_OK)
+			goto out;
+		ab->locked = 1;
+	}
+	if (!ab->in_tx) {
+		rc = catalog_begin(d->cat, &d->err);
+		if (rc != DOSSIER_OK)
+			goto out;
+		ab->in_tx = 1;
+		store_defer_dir_sync(d->store, 1);
+	}
+	rc = catalog_savepoint(d->cat, &d->err);
 	if (rc != DOSSIER_OK)
 		goto out;
-	locked = 1;
-	rc = catalog_begin(d->cat, &d->err);
-	if (rc != DOSSIER_OK)
-		goto out;
-	in_tx = 1;
+	in_sp = 1;
 	row.created = row.modified = vault_now();
 	row.version = 1;
 	row.level = level;
@@ -443,36 +492,43 @@ add_file(struct dossier *d, const char *path,
 	if (rc != DOSSIER_OK)
 		goto out;
 	stored = 1;
-	sniff_text(fd, path, fname, type, sizeof(type), no_text,
-	    sizeof(no_text));
-	rc = insert_version(d, dup.lk, row.id, 1, &s, fname, type, NULL,
-	    no_text);
+	rc = sniff_text(d, fd, path, fname, type, sizeof(type), no_text,
+	    sizeof(no_text), &text);
+	if (rc == DOSSIER_OK)
+		rc = insert_version(d, dup.lk, row.id, 1, &s, fname, type, NULL,
+		    no_text);
 	if (rc == DOSSIER_OK)
 		rc = vault_save_doc(d, &row, dup.lk, &m, type);
 	if (rc == DOSSIER_OK)
-		rc = catalog_commit(d->cat, &d->err);
-	in_tx = 0;
+		rc = vault_index_keep(d, row.id, 1, &text);
 	if (rc == DOSSIER_OK)
+		rc = catalog_release(d->cat, &d->err);
+	in_sp = 0;
+	if (rc == DOSSIER_OK) {
 		r->id = row.id;
+		memcpy(object, s.object, sizeof(s.object));
+		ab->text += text.len;
+	}
 out:
-	if (in_tx)
-		catalog_rollback(d->cat);
+	if (in_sp)
+		catalog_rollback_to(d->cat);
 	if (rc != DOSSIER_OK && stored) {
 		struct err ignored;
 
 		store_remove(d->store, s.object, &ignored);
 	}
-	if (locked)
-		vault_unlock_files(d);
 	if (fd >= 0)
 		close(fd);
+	if (text.data != NULL)
+		mem_wipe(text.data, text.len);
+	buf_release(&text);
 	docmeta_release(&m);
 	buf_release(&row.meta);
 	return rc;
 }
 
 static void
-report(struct dossier *d, const char *path, int rc,
+report(struct dossier *d, const char *path, int rc, const char *errmsg,
     const struct dossier_added *ok, dossier_added_fn cb, void *ctx)
 {
 	struct dossier_added r;
@@ -485,12 +541,94 @@ report(struct dossier *d, const char *path, int rc,
 		r = *ok;
 	r.path = path;
 	r.rc = rc;
-	if (rc != DOSSIER_OK) {
-		r.errmsg = dossier_errmsg(d);
-	} else if (dossier_show(d, r.id, &doc) == DOSSIER_OK) {
+	if (rc != DOSSIER_OK)
+		r.errmsg = errmsg;
+	else if (dossier_show(d, r.id, &doc) == DOSSIER_OK)
 		r.doc = doc;
-	}
 	cb(ctx, &r);
+}
+
+/*
+ * Commits the batch, indexes it, and reports each of its files.  A failed
+ * commit fails every file of the batch that was waiting for it.
+ */
+static int
+add_flush(struct add_batch *ab)
+{
+	struct dossier *d = ab->d;
+	struct add_report *p;
+	struct err ignored;
+	char *msg = NULL;
+	size_t i;
+	int rc = DOSSIER_OK;
+
+	if (ab->in_tx) {
+		/* The objects' names durable before the rows naming them. */
+		rc = store_sync_dirs(d->store, &d->err);
+		if (rc == DOSSIER_OK)
+			rc = catalog_commit(d->cat, &d->err);
+		else
+			catalog_rollback(d->cat);
+		ab->in_tx = 0;
+		if (rc != DOSSIER_OK)
+			msg = strdup(dossier_errmsg(d));
+	}
+	store_defer_dir_sync(d->store, 0);
+	if (ab->locked) {
+		vault_unlock_files(d);
+		ab->locked = 0;
+	}
+	if (rc == DOSSIER_OK)
+		vault_index_refresh(d);
+	for (i = 0; i < ab->n; i++) {
+		p = &ab->v[i];
+		if (rc != DOSSIER_OK && p->rc == DOSSIER_OK) {
+			store_remove(d->store, p->object, &ignored);
+			p->rc = rc;
+			p->r.id = 0;
+			p->errmsg = strdup(msg != NULL ? msg : "commit failed");
+		}
+		if (p->rc != DOSSIER_OK && ab->first == DOSSIER_OK)
+			ab->first = p->rc;
+		report(d, p->path, p->rc, p->errmsg != NULL ? p->errmsg :
+		    dossier_strerror(p->rc), &p->r, ab->cb, ab->ctx);
+		free(p->path);
+		free(p->errmsg);
+	}
+	free(msg);
+	ab->n = 0;
+	ab->text = 0;
+	return rc;
+}
+
+/* Files path and holds its report for the batch's commit. */
+static int
+add_one(struct add_batch *ab, const char *path,
+    const struct dossier_meta_edit *e, unsigned flags)
+{
+	struct add_report *p, *nv;
+	int rc;
+
+	if (ab->n == ab->cap) {
+		ab->cap = ab->cap ? 2 * ab->cap : 64;
+		nv = realloc(ab->v, ab->cap * sizeof(*nv));
+		if (nv == NULL)
+			return err_nomem(&ab->d->err);
+		ab->v = nv;
+	}
+	p = &ab->v[ab->n];
+	memset(p, 0, sizeof(*p));
+	p->path = strdup(path);
+	if (p->path == NULL)
+		return err_nomem(&ab->d->err);
+	ab->n++;
+	rc = add_file(ab, path, e, flags, &p->r, p->object);
+	p->rc = rc;
+	if (rc != DOSSIER_OK)
+		p->errmsg = strdup(dossier_errmsg(ab->d));
+	if (ab->n >= ADD_BATCH_FILES || ab->text >= ADD_BATCH_TEXT)
+		add_flush(ab);
+	return rc;
 }
 
 static int
@@ -501,10 +639,10 @@ name_cmp(const void *a, const void *b)
 
 /* Files every regular file under dir, in name order, depth first. */
 static int
-add_tree(struct dossier *d, const char *dir, const struct dossier_meta_edit *e,
-    unsigned flags, dossier_added_fn cb, void *ctx, int depth)
+add_tree(struct add_batch *ab, const char *dir,
+    const struct dossier_meta_edit *e, unsigned flags, int depth)
 {
-	struct dossier_added r;
+	struct dossier *d = ab->d;
 	struct dirent *de;
 	struct stat st;
 	char **names = NULL, **nn, path[PATH_MAX];
@@ -519,7 +657,8 @@ add_tree(struct dossier *d, const char *dir, const struct dossier_meta_edit *e,
 	if (dd == NULL) {
 		rc = err_set(&d->err, DOSSIER_EIO, "cannot read '%s': %s", dir,
 		    strerror(errno));
-		report(d, dir, rc, NULL, cb, ctx);
+		add_flush(ab);
+		report(d, dir, rc, dossier_errmsg(d), NULL, ab->cb, ab->ctx);
 		return rc;
 	}
 	while ((de = readdir(dd)) != NULL) {
@@ -544,15 +683,15 @@ add_tree(struct dossier *d, const char *dir, const struct dossier_meta_edit *e,
 		    names[i]) >= (int)sizeof(path)) {
 			rc = err_set(&d->err, DOSSIER_EUSAGE,
 			    "path too long: '%s/%s'", dir, names[i]);
-			report(d, names[i], rc, NULL, cb, ctx);
+			add_flush(ab);
+			report(d, names[i], rc, dossier_errmsg(d), NULL, ab->cb,
+			    ab->ctx);
 		} else if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			rc = add_tree(d, path, e, flags, cb, ctx, depth + 1);
+			rc = add_tree(ab, path, e, flags, depth + 1);
 		} else if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 			continue; /* links could lead anywhere: not followed */
 		} else {
-			memset(&r, 0, sizeof(r));
-			rc = add_file(d, path, e, flags, &r);
-			report(d, path, rc, &r, cb, ctx);
+			rc = add_one(ab, path, e, flags);
 		}
 		if (rc != DOSSIER_OK && first == DOSSIER_OK)
 			first = rc;
@@ -570,7 +709,7 @@ dossier_add(struct dossier *d, const char *path,
     const struct dossier_meta_edit *e, unsigned flags, dossier_added_fn cb,
     void *ctx)
 {
-	struct dossier_added r;
+	struct add_batch ab;
 	struct stat st;
 	int rc;
 
@@ -582,13 +721,22 @@ dossier_add(struct dossier *d, const char *path,
 		    e != NULL && e->category != NULL ? e->category : "");
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
+	memset(&ab, 0, sizeof(ab));
+	ab.d = d;
+	ab.cb = cb;
+	ab.ctx = ctx;
 	if ((flags & DOSSIER_ADD_RECURSIVE) && stat(path, &st) == 0 &&
 	    S_ISDIR(st.st_mode))
-		return add_tree(d, path, e, flags, cb, ctx, 0);
-	memset(&r, 0, sizeof(r));
-	rc = add_file(d, path, e, flags, &r);
-	report(d, path, rc, &r, cb, ctx);
-	return rc;
+		rc = add_tree(&ab, path, e, flags, 0);
+	else
+		rc = add_one(&ab, path, e, flags);
+	if (add_flush(&ab) != DOSSIER_OK && rc == DOSSIER_OK)
+		rc = ab.first;
+	free(ab.v);
+	/* Failures were reported one by one: the first one's code. */
+	if (rc == DOSSIER_OK && ab.first != DOSSIER_OK)
+		rc = ab.first;
+	return vault_done(d, rc);
 }
 
 /* Reads document id for change, in the open transaction. */
@@ -632,6 +780,7 @@ dossier_update(struct dossier *d, int64_t id, const char *path,
 	struct docmeta m;
 	struct stored s;
 	const struct vault_lk *lk;
+	struct buf text = BUF_INIT;
 	char type[16], no_text[ERR_MSG_MAX];
 	const char *fname = base_name(path);
 	int fd = -1, rc, locked = 0, in_tx = 0, stored = 0, have_meta = 0;
@@ -687,20 +836,25 @@ dossier_update(struct dossier *d, int64_t id, const char *path,
 		goto out;
 	stored = 1;
 	file_type(fname, type, sizeof(type));
-	sniff_text(fd, path, fname, type, sizeof(type), no_text,
-	    sizeof(no_text));
-	rc = insert_version(d, lk, id, row.version + 1, &s, fname, type, note,
-	    no_text);
+	rc = sniff_text(d, fd, path, fname, type, sizeof(type), no_text,
+	    sizeof(no_text), &text);
+	if (rc == DOSSIER_OK)
+		rc = insert_version(d, lk, id, row.version + 1, &s, fname, type,
+		    note, no_text);
 	if (rc != DOSSIER_OK)
 		goto out;
 	row.version++;
 	row.modified = vault_now();
 	rc = vault_save_doc(d, &row, lk, &m, type);
 	if (rc == DOSSIER_OK)
+		rc = vault_index_keep(d, id, row.version, &text);
+	if (rc == DOSSIER_OK)
 		rc = catalog_commit(d->cat, &d->err);
 	in_tx = 0;
 	if (rc == DOSSIER_OK && version != NULL)
 		*version = row.version;
+	if (rc == DOSSIER_OK)
+		vault_index_refresh(d);
 out:
 	if (in_tx)
 		catalog_rollback(d->cat);
@@ -715,6 +869,9 @@ out:
 		close(fd);
 	if (have_meta)
 		docmeta_release(&m);
+	if (text.data != NULL)
+		mem_wipe(text.data, text.len);
+	buf_release(&text);
 	buf_release(&row.meta);
 	buf_release(&cur.meta);
 	return vault_done(d, rc);

@@ -104,7 +104,9 @@ struct dossier {
 	int64_t *restricted;		/* restricted documents, sorted */
 	size_t nrestricted;
 	struct vault_user_view user_view;
-	struct vault_index *index[DOSSIER_NLEVELS]; /* vault_search.c */
+	struct vault_index *index[DOSSIER_NLEVELS]; /* vault_index.c */
+	struct vault_pending *pending;	/* texts to index (vault_index.c) */
+	size_t npending, cappending;
 	struct {
 		int pending;
 		const char *action;
@@ -241,9 +243,32 @@ void vault_filter_date(const struct docmeta *m, int64_t created, char out[11]);
 int vault_save_doc(struct dossier *d, struct catalog_doc *row,
     const struct vault_lk *lk, const struct docmeta *m, const char *type);
 
-/* Closes the search indexes (vault_search.c). */
+/*
+ * The search indexes (vault_index.c): one per level, opened under the
+ * level's index key and brought in line with the catalog before use.
+ */
 struct vault_index;
+struct vault_pending;
+struct search;
 void vault_index_close(struct dossier *d);
+/* The index of level, in line with the catalog; NULL without its key. */
+int vault_index_open(struct dossier *d, int level, struct search **sp);
+/*
+ * Keeps the text extracted while filing version of doc, so that indexing
+ * it after the commit does not decrypt and extract it again.
+ */
+int vault_index_keep(struct dossier *d, int64_t doc, int version,
+    const struct buf *text);
+/*
+ * After a write committed: brings every index the user holds a key for
+ * in line now, so the next search finds it ready, and drops the kept
+ * texts.  A failure is left for the next search to repair (the index is
+ * derived data; the write stands).
+ */
+void vault_index_refresh(struct dossier *d);
+/* The keyed hash term of a document number, normalised as search does. */
+int vault_number_term(const struct vault_lk *lk, const char *number,
+    struct catalog_term *t);
 
 /* Fills v from user row u. */
 void vault_user_view(struct vault_user_view *v, const struct catalog_user *u,

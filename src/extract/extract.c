@@ -171,37 +171,71 @@ extract_hint_is(const struct extract_job *j, const char *const *exts)
 
 /*
  * Loading libmagic's database costs milliseconds, more than extracting a
- * small file: one handle is loaded once and kept for the process (never
+ * small file: the handles are loaded once and kept for the process (never
  * freed; reachable, not a leak), used under a mutex since a magic_t is
  * not thread-safe.
+ *
+ * Two passes.  The quick one skips libmagic's database ("soft" magic) and
+ * only tells text from binary; the full one, about a third of a
+ * millisecond per text file, runs on everything except text whose first
+ * character is not ASCII: prose, which no format with an extractor of its
+ * own (markup, mail, PDF, RTF) begins with.  For a long filing of plain
+ * text documents that halves the cost of sniffing.
  */
 static pthread_mutex_t magic_lock = PTHREAD_MUTEX_INITIALIZER;
-static magic_t magic_handle;
+static magic_t magic_full, magic_quick;
 static int magic_failed;
+
+#define MAGIC_SKIP (MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF | \
+    MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_CDF | MAGIC_NO_CHECK_APPTYPE | \
+    MAGIC_NO_CHECK_JSON | MAGIC_NO_CHECK_CSV)
+
+static magic_t
+magic_load_one(int flags)
+{
+	magic_t m = magic_open(flags);
+
+	if (m != NULL && magic_load(m, NULL) != 0) {
+		magic_close(m);
+		m = NULL;
+	}
+	return m;
+}
+
+/* Text that begins (after a BOM and white space) with a non-ASCII byte. */
+static int
+begins_with_prose(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		i = 3;
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+	    p[i] == '\n'))
+		i++;
+	return i < n && p[i] >= 0x80;
+}
 
 /* Into j->r->mime; "application/octet-stream" when libmagic fails. */
 static int
 sniff_mime(struct extract_job *j)
 {
 	const char *t = NULL;
-	int flags;
+	size_t n = j->len < EXTRACT_SNIFF_BYTES ? j->len : EXTRACT_SNIFF_BYTES;
 
-	flags = MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF |
-	    MAGIC_NO_CHECK_TAR;
 	pthread_mutex_lock(&magic_lock);
-	if (magic_handle == NULL && !magic_failed) {
-		magic_handle = magic_open(flags);
-		if (magic_handle != NULL &&
-		    magic_load(magic_handle, NULL) != 0) {
-			magic_close(magic_handle);
-			magic_handle = NULL;
-		}
-		magic_failed = magic_handle == NULL;
+	if (magic_full == NULL && !magic_failed) {
+		magic_full = magic_load_one(MAGIC_MIME_TYPE | MAGIC_SKIP);
+		magic_quick = magic_load_one(MAGIC_MIME_TYPE | MAGIC_SKIP |
+		    MAGIC_NO_CHECK_SOFT);
+		magic_failed = magic_full == NULL || magic_quick == NULL;
 	}
-	if (magic_handle != NULL)
-		t = magic_buffer(magic_handle, j->data,
-		    j->len < EXTRACT_SNIFF_BYTES ? j->len
-		                                 : EXTRACT_SNIFF_BYTES);
+	if (!magic_failed) {
+		t = magic_buffer(magic_quick, j->data, n);
+		if (t == NULL || strncmp(t, "text/", 5) != 0 ||
+		    !begins_with_prose(j->data, n))
+			t = magic_buffer(magic_full, j->data, n);
+	}
 	snprintf(j->r->mime_buf, sizeof(j->r->mime_buf), "%s",
 	    t != NULL ? t : "application/octet-stream");
 	pthread_mutex_unlock(&magic_lock);

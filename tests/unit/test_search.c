@@ -1,6 +1,8 @@
 /*
- * test_search.c: one index: ranking by field weights, the tokenizer
- * version check, deletion, and snippets whose marked matches are exact
+ * test_search.c: one index: ranking by field weights, counts and the
+ * bounded ranking of broad queries, selections (documents left out or the
+ * only ones allowed), the tokenizer version check, deletion, and snippets
+ * whose marked matches are exact
  * (one character for a one-character query, the original full-width
  * text for a half-width query).
  */
@@ -21,37 +23,80 @@
 #include "tokenize.h"
 
 struct hits {
-	int64_t ids[16];
+	int64_t ids[64];
+	double score[64];
 	size_t n;
+	int64_t total;
 };
 
+/* Keeps the better score of a document reported twice. */
 static int
 hit(void *ctx, int64_t doc, double score)
 {
 	struct hits *h = ctx;
+	size_t i;
 
-	(void)score;
-	if (h->n < 16)
-		h->ids[h->n++] = doc;
+	for (i = 0; i < h->n; i++)
+		if (h->ids[i] == doc) {
+			if (score > h->score[i])
+				h->score[i] = score;
+			return 0;
+		}
+	if (h->n < 64) {
+		h->ids[h->n] = doc;
+		h->score[h->n++] = score;
+	}
 	return 0;
 }
 
+/* Best first, as the vault orders them; ties to the newer id. */
+static void
+order(struct hits *h)
+{
+	size_t i, j;
+	int64_t id;
+	double sc;
+
+	for (i = 1; i < h->n; i++)
+		for (j = i; j > 0 && (h->score[j] > h->score[j - 1] ||
+		    (h->score[j] == h->score[j - 1] &&
+		    h->ids[j] > h->ids[j - 1])); j--) {
+			id = h->ids[j];
+			h->ids[j] = h->ids[j - 1];
+			h->ids[j - 1] = id;
+			sc = h->score[j];
+			h->score[j] = h->score[j - 1];
+			h->score[j - 1] = sc;
+		}
+}
+
 static struct hits
-ask(struct search *s, const char *q)
+ask_run(struct search *s, const char *q, const struct search_run *r)
 {
 	struct hits h;
 	struct err e;
 
 	memset(&h, 0, sizeof(h));
-	assert_int_equal(search_query(s, q, hit, &h, &e), 0);
+	assert_int_equal(search_query(s, q, r, hit, &h, &h.total, &e), 0);
+	order(&h);
 	return h;
+}
+
+static struct hits
+ask(struct search *s, const char *q)
+{
+	struct search_run r;
+
+	memset(&r, 0, sizeof(r));
+	return ask_run(s, q, &r);
 }
 
 static void
 put(struct search *s, int64_t id, const char *title, const char *number,
     const char *tags, const char *body)
 {
-	struct search_doc d = { title, number, tags, body, strlen(body), id };
+	struct search_doc d = { title, number, tags, body, strlen(body), id,
+		1 };
 	struct err e;
 
 	assert_int_equal(search_put(s, id, &d, &e), 0);
@@ -94,7 +139,13 @@ test_index_and_rank(void **state)
 	assert_int_equal(h.n, 2);
 	h = ask(s, "C++ \"未闭合");
 	assert_int_equal(h.n, 0);
-	assert_int_equal(search_query(s, "，，", hit, &h, &e), DOSSIER_EUSAGE);
+	{
+		struct search_run r;
+
+		memset(&r, 0, sizeof(r));
+		assert_int_equal(search_query(s, "，，", &r, hit, &h, &h.total,
+		    &e), DOSSIER_EUSAGE);
+	}
 
 	/* Removal. */
 	assert_int_equal(search_delete(s, 2, &e), 0);
@@ -107,6 +158,78 @@ test_index_and_rank(void **state)
 	assert_false(stale);
 	h = ask(s, "维修");
 	assert_int_equal(h.n, 1);
+	search_close(s);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * Forty documents say 合同 in the body; two older ones also in the title
+ * or tags.  Bounded to the ten newest, the count stays exact, the field
+ * matches come first, and nothing older than the ten is ranked otherwise.
+ * A selection leaves documents out of results and count alike.
+ */
+static void
+test_broad_and_selected(void **state)
+{
+	char dir[] = "/tmp/dossier-search-XXXXXX", path[64], cmd[96];
+	char body[64];
+	static const int64_t out[] = { 3, 40 }, only[] = { 5, 6, 7 };
+	struct search_run r;
+	struct search *s;
+	struct hits h;
+	struct err e;
+	int64_t id;
+	size_t i;
+	int stale;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/1.db", dir);
+	assert_int_equal(search_open(path, NULL, &s, &stale, &e), 0);
+	assert_int_equal(search_begin(s, &e), 0);
+	for (id = 1; id <= 40; id++) {
+		snprintf(body, sizeof(body), "第%lld份合同的正文", (long long)id);
+		put(s, id, id == 2 ? "合同" : "文件", "", id == 4 ? "合同" : "",
+		    body);
+	}
+	assert_int_equal(search_commit(s, &e), 0);
+
+	h = ask(s, "合同");
+	assert_int_equal(h.total, 40);
+	assert_int_equal(h.n, 40);
+	assert_int_equal(h.ids[0], 2); /* title weighs most */
+
+	memset(&r, 0, sizeof(r));
+	r.rank_max = 10;
+	h = ask_run(s, "合同", &r);
+	assert_int_equal(h.total, 40);
+	assert_int_equal(h.n, 12); /* 31..40 and the field matches 2, 4 */
+	assert_int_equal(h.ids[0], 2);
+	assert_int_equal(h.ids[1], 4);
+	for (i = 2; i < h.n; i++)
+		assert_true(h.ids[i] >= 31);
+
+	r.sel.ids = out;
+	r.sel.n = 2;
+	r.sel.include = 0;
+	h = ask_run(s, "合同", &r);
+	assert_int_equal(h.total, 38);
+	for (i = 0; i < h.n; i++)
+		assert_true(h.ids[i] != 3 && h.ids[i] != 40);
+	/* The window moves down past what is left out. */
+	assert_int_equal(h.ids[h.n - 1], 30);
+
+	memset(&r, 0, sizeof(r));
+	r.sel.ids = only;
+	r.sel.n = 3;
+	r.sel.include = 1;
+	h = ask_run(s, "合同", &r);
+	assert_int_equal(h.total, 3);
+	assert_int_equal(h.n, 3);
+	h = ask_run(s, "维修", &r);
+	assert_int_equal(h.total, 0);
+	assert_int_equal(h.n, 0);
 	search_close(s);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
@@ -158,6 +281,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index_and_rank),
+		cmocka_unit_test(test_broad_and_selected),
 		cmocka_unit_test(test_snippets),
 	};
 

@@ -255,7 +255,7 @@ test_search_index(void **state)
 {
 	struct fx *f = *state;
 	struct search_doc d = { "购房合同", "HT-2022-0315", "购房",
-		"甲方乙方签订本合同 " MARKER, 0, 1 };
+		"甲方乙方签订本合同 " MARKER, 0, 1, 1 };
 	struct search *s;
 	struct err e;
 	char path[128];
