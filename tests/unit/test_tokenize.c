@@ -25,6 +25,7 @@
 #include "dossier.h"
 #include "buf.h"
 #include "tokenize.h"
+#include "skeleton.h"
 
 /* Token stream as text: "tok[start,end]", colocated ones prefixed '+'. */
 static int
@@ -185,112 +186,6 @@ static const char *const corpus[] = {
 };
 #define NCORPUS (sizeof(corpus) / sizeof(corpus[0]))
 
-/*
- * The brute-force side: the normalised "skeleton" of a text, built
- * independently of the tokenizer.  NFKC + case fold over the whole text,
- * traditional to simplified, then: Han, letters and digits are kept; a
- * single space stands between two kept characters of different classes or
- * with anything (other than white space between two Han) between them.
- */
-enum kcls { K_NONE, K_HAN, K_LETTER, K_DIGIT, K_SPACE, K_OTHER };
-
-static enum kcls
-kclass(uint32_t c)
-{
-	if ((c >= 0x3400 && c <= 0x9FFF) || (c >= 0x3041 && c <= 0x30FA) ||
-	    (c >= 0xAC00 && c <= 0xD7A3))
-		return K_HAN;
-	if ((c >= 'a' && c <= 'z') ||
-	    (c >= 0xC0 && c < 0x250 && c != 0xD7 && c != 0xF7))
-		return K_LETTER;
-	if (c >= '0' && c <= '9')
-		return K_DIGIT;
-	if (c == ' ' || c == '\n' || c == '\t' || c == '\r')
-		return K_SPACE;
-	if (c == 0x200B || c == 0xAD)
-		return K_NONE;
-	return K_OTHER;
-}
-
-struct skel {
-	uint32_t c[512];
-	enum kcls k[512];
-	size_t src[512]; /* byte offset of the source character */
-	size_t n;
-};
-
-static void
-skeleton(const char *text, struct skel *sk)
-{
-	enum kcls last = K_NONE;
-	int gap = 0, onlyspace = 1;
-	size_t i = 0, len = strlen(text);
-
-	sk->n = 0;
-	while (i < len) {
-		ucs4_t c;
-		int cl = u8_mbtoucr(&c, (const uint8_t *)text + i, len - i);
-		uint32_t out[16];
-		size_t n = 16, j;
-		uint32_t *r;
-
-		assert_true(cl > 0);
-		r = u32_casefold(&c, 1, "", UNINORM_NFKC, out, &n);
-		assert_ptr_equal(r, out);
-		for (j = 0; j < n; j++) {
-			uint32_t d = tokenize_t2s(out[j]);
-			enum kcls k = kclass(d);
-
-			if (k == K_NONE)
-				continue;
-			if (k == K_SPACE || k == K_OTHER) {
-				gap = 1;
-				if (k == K_OTHER)
-					onlyspace = 0;
-				continue;
-			}
-			if (last != K_NONE &&
-			    (k != last ||
-			        (gap && !(k == K_HAN && onlyspace)))) {
-				sk->c[sk->n] = ' ';
-				sk->k[sk->n] = K_SPACE;
-				sk->src[sk->n] = i;
-				sk->n++;
-			}
-			assert_true(sk->n < 510);
-			sk->c[sk->n] = d;
-			sk->k[sk->n] = k;
-			sk->src[sk->n] = i;
-			sk->n++;
-			last = k;
-			gap = 0;
-			onlyspace = 1;
-		}
-		i += (size_t)cl;
-	}
-}
-
-/* Does q (a skeleton) occur in d with whole Latin and digit words? */
-static int
-skel_match(const struct skel *d, const struct skel *q)
-{
-	size_t i;
-
-	if (q->n == 0 || q->n > d->n)
-		return 0;
-	for (i = 0; i + q->n <= d->n; i++) {
-		if (memcmp(d->c + i, q->c, q->n * sizeof(q->c[0])) != 0)
-			continue;
-		if (q->k[0] != K_HAN && i > 0 && d->k[i - 1] == q->k[0])
-			continue;
-		if (q->k[q->n - 1] != K_HAN && i + q->n < d->n &&
-		    d->k[i + q->n] == q->k[q->n - 1])
-			continue;
-		return 1;
-	}
-	return 0;
-}
-
 struct qfix {
 	sqlite3 *db;
 	sqlite3_stmt *match;
@@ -338,6 +233,10 @@ teardown_db(void **state)
 {
 	struct qfix *f = *state;
 
+	size_t i;
+
+	for (i = 0; i < NCORPUS; i++)
+		skel_release(&f->sk[i]);
 	sqlite3_finalize(f->match);
 	sqlite3_close(f->db);
 	free(f);
@@ -352,7 +251,7 @@ static void
 check_query(struct qfix *f, const char *q, int must_row)
 {
 	struct buf expr = BUF_INIT;
-	struct skel qs;
+	struct skel qs = SKEL_INIT;
 	unsigned char want[NCORPUS], got[NCORPUS];
 	const char *p;
 	size_t i;
@@ -385,20 +284,8 @@ check_query(struct qfix *f, const char *q, int must_row)
 	if (must_row >= 0 && !got[must_row])
 		fail_msg("query %s: source row %d not returned", q, must_row);
 	f->nq++;
+	skel_release(&qs);
 	buf_release(&expr);
-}
-
-/* Skeleton code points [a, b) as UTF-8. */
-static void
-skel_text(const struct skel *s, size_t a, size_t b, char *out, size_t outsz)
-{
-	size_t o = 0;
-
-	for (; a < b; a++) {
-		assert_true(o + 5 < outsz);
-		o += (size_t)u8_uctomb((uint8_t *)out + o, s->c[a], 4);
-	}
-	out[o] = '\0';
 }
 
 static void
