@@ -1,8 +1,11 @@
 #!/bin/sh
 # make bench (search part): files BENCH_DOCS small Chinese text documents
-# (1-4 KB), then reports the filing rate, the first-search indexing rate,
-# index size / text size, and in-process search latency p50/p95 for
-# 2-character, 1-character, number and 3-term queries (top 20, ranked).
+# (1-4 KB) with one "add -r" (type sniffing, extraction, encryption,
+# catalog and index, on one core), then reports the filing rate (also as a
+# ratio to copying the same files with cp -r in this run), the first search
+# (the index is in line already), index size / text size, and in-process
+# search latency p50/p95 for 2-character, 1-character, number and 3-term
+# queries (top 20, ranked).
 set -eu
 build=${1:-build/rel}
 docs=${BENCH_DOCS:-100000}
@@ -31,16 +34,22 @@ for i in range(n):
 PY
 text=$(du -sb "$work/docs" | cut -f1)
 "$dossier" -q init "$work/vault" --admin bench >/dev/null
+c0=$(date +%s.%N)
+cp -r "$work/docs" "$work/copy"
+sync
+c1=$(date +%s.%N)
+rm -rf "$work/copy"
 t0=$(date +%s.%N)
 "$dossier" -q add -r "$work/docs" >/dev/null
 t1=$(date +%s.%N)
 "$dossier" search 合同 --limit 1 >/dev/null
 t2=$(date +%s.%N)
 index=$(du -sb "$work/vault/index" | cut -f1)
-awk -v n="$docs" -v a="$t0" -v b="$t1" -v c="$t2" -v x="$index" -v t="$text" 'BEGIN {
+awk -v n="$docs" -v a="$t0" -v b="$t1" -v c="$t2" -v x="$index" -v t="$text" \
+    -v ca="$c0" -v cb="$c1" 'BEGIN {
 	printf "documents:            %d (%.1f MiB of text)\n", n, t / 1048576
-	printf "filing:               %.1f s, %.0f documents/s\n", b - a, n / (b - a)
-	printf "first search indexes: %.1f s, %.0f documents/s\n", c - b, n / (c - b)
+	printf "filing + indexing:    %.1f s, %.0f documents/s (%.1fx the time of cp -r + sync)\n", b - a, n / (b - a), (b - a) / (cb - ca)
+	printf "first search:         %.2f s (unlock included)\n", c - b
 	printf "index size / text:    %.2f\n", x / t
 }'
 "$benchbin" "$work/vault" bench 40 合同 保险 档 HT-2010-0010 "合同 维修 客户"

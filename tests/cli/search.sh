@@ -87,6 +87,38 @@ expect_ids "restore: found again" "1" 维修记录
 "$D" purge 1 --reason test >/dev/null 2>"$t/err"
 expect_ids "purge: gone" "" 维修记录
 
+# An exact document number ranks first, whatever the width typed, above
+# documents that only mention it, however often.
+printf 'HT-2030-0001 HT-2030-0001 HT-2030-0001 见合同HT-2030-0001。\n' >"$t/m1.txt"
+printf '另见 HT-2030-0001，HT-2030-0001。\n' >"$t/m2.txt"
+printf '租赁合同正文一份。编号见封面。HT 2030 0001\n' >"$t/m3.txt"
+m1=$("$D" add "$t/m1.txt" | cut -f1)
+m2=$("$D" add "$t/m2.txt" | cut -f1)
+m3=$("$D" add "$t/m3.txt" --number 'ＨＴ－２０３０－０００１' --category 合同 | cut -f1)
+expect_ids "exact number first" "$m3 $m1 $m2" HT-2030-0001
+expect_ids "exact number first, full-width typed" "$m3 $m1 $m2" 'ＨＴ２０３０－０００１'
+expect_ids "category filter" "$m3" HT-2030-0001 --category 合同
+expect_ids "category filter, nothing there" "" HT-2030-0001 --category 发票
+
+# A long filing commits in batches: a duplicate in the middle of 300 files
+# is refused alone, every other file is filed and found.
+mkdir "$t/many"
+i=0
+while [ $i -lt 300 ]; do
+	printf '批量文件%03d 档案整理 编号PL-%04d\n' $((i == 150 ? 149 : i)) \
+	    $((i == 150 ? 149 : i)) >"$t/many/f$(printf %03d $i).txt"
+	i=$((i + 1))
+done
+"$D" add -r "$t/many" >"$t/out" 2>"$t/err"
+st=$?
+[ $st -eq 7 ] && ok "add -r with one duplicate: exit 7" || no "add -r duplicate: exit $st"
+[ "$(wc -l <"$t/out")" -eq 299 ] && ok "add -r: 299 filed" || no "add -r filed $(wc -l <"$t/out")"
+grep -q "f150.txt' is a duplicate of document" "$t/err" && ok "add -r: the duplicate is named" || no "duplicate message"
+total=$("$D" --json search 档案整理 --limit 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+[ "$total" = "299" ] && ok "every file of both batches is found" || no "batch search total: $total"
+expect_ids "a file of the second batch by its number" \
+    "$(grep 'f299.txt' "$t/out" | cut -f1)" PL-0299
+
 # Access control: a clerk cleared for internal sees no secret hit, nor
 # its count.
 one=$("$D" --json user add bob --role clerk --clearance internal |
