@@ -170,9 +170,14 @@ catalog_filtered_out(struct catalog *c, int level,
 
 	*ids = NULL;
 	*n = 0;
-	/* Each query walks a range of the (deleted, date) index. */
-	rc = collect_ids(c, "SELECT id FROM document WHERE deleted != ?2 AND"
-	    " level = ?1;", level, del, NULL, &v, n, &cap, e);
+	/*
+	 * Each query walks a range of the (deleted, date) index (trash
+	 * flags are 0 and 1): the trash, or for a search of the trash,
+	 * everything else.
+	 */
+	rc = collect_ids(c, del ? "SELECT id FROM document WHERE deleted < ?2"
+	    " AND level = ?1;" : "SELECT id FROM document WHERE deleted > ?2"
+	    " AND level = ?1;", level, del, NULL, &v, n, &cap, e);
 	if (rc == DOSSIER_OK && f->since != NULL)
 		rc = collect_ids(c, "SELECT id FROM document WHERE deleted = ?2"
 		    " AND date < ?3 AND level = ?1;", level, del, f->since, &v,
