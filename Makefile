@@ -20,7 +20,7 @@ CFLAGS_ALL = -std=c17 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) \
 	-fvisibility=hidden -fPIC -Iinclude -Isrc \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(XCFLAGS)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgcrypt -lsqlite3 -lzstd -ljson-c -lxml2 -larchive) \
-	-lunistring -lmagic
+	-lunistring -lmagic -lm
 CLI_LIBS =
 TEST_LIBS = -lcmocka
 

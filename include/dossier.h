@@ -480,6 +480,79 @@ DOSSIER_API int dossier_restrict(struct dossier *d, int64_t id, int on);
  */
 DOSSIER_API int dossier_rekey(struct dossier *d, int64_t *count);
 
+/*
+ * The audit log (docs/AUDIT.md).  Every operation appends one record
+ * (several for a filing: one per file), hash-chained and signed by the
+ * acting user; reading it needs the audit permission but no level key.
+ */
+struct dossier_audit_entry {
+	int64_t seq;
+	int64_t time;		/* unix seconds */
+	const char *user;
+	const char *action;	/* "add", "get", "search", "unlock", ... */
+	int64_t doc;		/* 0: none */
+	int version;		/* 0: none */
+	int level;		/* -1: none */
+	const char *outcome;	/* "allowed", "denied" or "failed" */
+	const char *detail;	/* "key=value; ..." (decrypted), or "" */
+	const char *title;	/* NULL unless the reader holds the level */
+};
+
+struct dossier_audit_filter {
+	const char *user;	/* NULL: all */
+	const char *action;	/* NULL: all */
+	int64_t doc;		/* 0: all */
+	const char *since;	/* YYYY-MM-DD (UTC), NULL: no bound */
+	const char *until;	/* YYYY-MM-DD (UTC), inclusive */
+	int denied;		/* only denied attempts */
+};
+
+DOSSIER_API void dossier_audit_filter_init(struct dossier_audit_filter *f);
+
+/* Calls fn for each matching record, oldest first. */
+typedef int (*dossier_audit_fn)(void *ctx,
+    const struct dossier_audit_entry *e);
+DOSSIER_API int dossier_audit_each(struct dossier *d,
+    const struct dossier_audit_filter *f, dossier_audit_fn fn, void *ctx);
+
+/*
+ * Checks the whole log: sequence, hash chain, every signature against the
+ * key certified for its user at that point, and every checkpoint of the
+ * witness file (witness NULL: the vault's audit.witness, which must also
+ * hold every checkpoint the log says was written).  fn (may be NULL) gets
+ * each problem (id: the record's sequence number, or 0); returns
+ * DOSSIER_OK or DOSSIER_ECORRUPT with the first problem as the message.
+ * *records (may be NULL) receives the number of records checked.
+ */
+DOSSIER_API int dossier_audit_verify(struct dossier *d, const char *witness,
+    dossier_problem_fn fn, void *ctx, int64_t *records);
+
+/* A month's accesses, for auditors (dossier_audit_report()). */
+struct dossier_audit_count {
+	const char *key;	/* a user, an action, a level name, or doc id */
+	int64_t count;		/* records (for documents: distinct readers) */
+	int64_t denied;
+};
+
+struct dossier_audit_report {
+	char month[8];				/* YYYY-MM */
+	int64_t records, denied;
+	const struct dossier_audit_count *users, *actions, *levels;
+	size_t nusers, nactions, nlevels;
+	/* Documents read by more users than usual (see docs/AUDIT.md). */
+	const struct dossier_audit_count *docs;
+	size_t ndocs;
+	double readers_mean, readers_limit;
+	/* Denied attempts, newest last (at most 1,000). */
+	const struct dossier_audit_entry *denials;
+	size_t ndenials;
+};
+
+/* Builds the report of month (YYYY-MM); freed by dossier_audit_report_free(). */
+DOSSIER_API int dossier_audit_report(struct dossier *d, const char *month,
+    struct dossier_audit_report **out);
+DOSSIER_API void dossier_audit_report_free(struct dossier_audit_report *r);
+
 #ifdef __cplusplus
 }
 #endif

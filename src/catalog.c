@@ -12,6 +12,15 @@
 #define BUSY_TIMEOUT_MS 10000
 
 
+/* The audit log (catalog_audit.c); also made in catalogs from before it. */
+#define AUDIT_SCHEMA \
+    "CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY," \
+    " time INTEGER NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL," \
+    " doc INTEGER NOT NULL, version INTEGER NOT NULL," \
+    " level INTEGER NOT NULL, outcome TEXT NOT NULL, detail BLOB NOT NULL," \
+    " prev BLOB NOT NULL, hash BLOB NOT NULL, signed INTEGER NOT NULL," \
+    " sig BLOB NOT NULL);"
+
 static const char schema[] =
     "CREATE TABLE vault(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
     "CREATE TABLE user(name TEXT PRIMARY KEY, role TEXT NOT NULL,"
@@ -56,11 +65,9 @@ static const char schema[] =
     " PRIMARY KEY(principal, doc, cat_mac));"
     "CREATE TABLE restriction(doc INTEGER PRIMARY KEY, set_by TEXT NOT NULL,"
     " set_at INTEGER NOT NULL);"
-    "CREATE TABLE denial(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
-    " user TEXT NOT NULL, action TEXT NOT NULL, doc INTEGER NOT NULL,"
-    " perm TEXT NOT NULL);"
     "CREATE TABLE purged(doc INTEGER NOT NULL, purged_at INTEGER NOT NULL,"
-    " purged_by TEXT NOT NULL, reason BLOB NOT NULL);";
+    " purged_by TEXT NOT NULL, reason BLOB NOT NULL);"
+    AUDIT_SCHEMA;
 
 int
 catalog_dberr(struct catalog *c, struct err *e, const char *what)
@@ -225,6 +232,9 @@ catalog_open(const char *path, struct catalog **cp, struct err *e)
 			    "'%s' is not a dossier catalog", path);
 	}
 	sqlite3_finalize(st);
+	/* A catalog from before the audit log gets its table. */
+	if (rc == DOSSIER_OK)
+		rc = exec(*cp, AUDIT_SCHEMA, "set up", e);
 	if (rc != DOSSIER_OK) {
 		catalog_close(*cp);
 		*cp = NULL;

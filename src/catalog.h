@@ -243,9 +243,19 @@ typedef int (*catalog_restriction_fn)(void *ctx, int64_t doc, const char *by,
 int catalog_restrictions_each(struct catalog *c, catalog_restriction_fn fn,
     void *ctx, struct err *e);
 
-/* Records a refused attempt, for the audit log to take up. */
-int catalog_denial_insert(struct catalog *c, int64_t at, const char *user,
-    const char *action, int64_t doc, const char *perm, struct err *e);
+/*
+ * The audit log (catalog_audit.c): the last record's sequence number (0
+ * when empty) and hash; appending a sealed record; every record from seq
+ * from on, in order (fn's nonzero return stops and is returned).
+ */
+struct audit_rec;
+int catalog_audit_head(struct catalog *c, int64_t *seq, unsigned char *hash,
+    struct err *e);
+int catalog_audit_insert(struct catalog *c, const struct audit_rec *r,
+    struct err *e);
+typedef int (*catalog_audit_fn)(void *ctx, const struct audit_rec *r);
+int catalog_audit_each(struct catalog *c, int64_t from,
+    catalog_audit_fn fn, void *ctx, struct err *e);
 
 /* A document and its change stamp (bumped by every write of its row). */
 struct catalog_stamp {

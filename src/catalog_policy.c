@@ -279,25 +279,6 @@ out:
 }
 
 int
-catalog_denial_insert(struct catalog *c, int64_t at, const char *user,
-    const char *action, int64_t doc, const char *perm, struct err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = catalog_prep(c, &st, "INSERT INTO denial(at, user, action, doc, perm)"
-	    " VALUES (?,?,?,?,?);", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, at);
-	sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, doc);
-	sqlite3_bind_text(st, 5, perm, -1, SQLITE_STATIC);
-	return catalog_done(c, st, "write", e);
-}
-
-int
 catalog_level_keys_each(struct catalog *c, catalog_level_key_fn fn, void *ctx,
     struct err *e)
 {

@@ -369,3 +369,63 @@ vermeta_decode(const char *json, size_t n, struct vermeta *v)
 		vermeta_release(v);
 	return rc;
 }
+
+int
+docmeta_detail_put(struct buf *out, const char *key, const char *value)
+{
+	struct json_object *o, *v;
+	const char *text;
+	int rc = DOSSIER_ENOMEM;
+
+	o = out->len > 0 ? json_tokener_parse(buf_str(out)) :
+	    json_object_new_object();
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return o == NULL && out->len > 0 ? DOSSIER_ECORRUPT :
+		    DOSSIER_ENOMEM;
+	}
+	v = json_object_new_string(value);
+	if (v != NULL && json_object_object_add(o, key, v) == 0) {
+		text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE);
+		buf_reset(out);
+		if (text != NULL && buf_puts(out, text) == 0)
+			rc = DOSSIER_OK;
+	} else {
+		json_object_put(v);
+	}
+	json_object_put(o);
+	return rc;
+}
+
+int
+docmeta_detail_each(const char *json, size_t len, docmeta_detail_fn fn,
+    void *ctx)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+	int rc = DOSSIER_OK;
+
+	if (len == 0)
+		return DOSSIER_OK;
+	tok = json_tokener_new();
+	if (tok == NULL)
+		return DOSSIER_ENOMEM;
+	o = json_tokener_parse_ex(tok, json, (int)len);
+	json_tokener_free(tok);
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return DOSSIER_ECORRUPT;
+	}
+	json_object_object_foreach(o, key, val) {
+		if (!json_object_is_type(val, json_type_string)) {
+			rc = DOSSIER_ECORRUPT;
+			break;
+		}
+		rc = fn(ctx, key, json_object_get_string(val));
+		if (rc != 0)
+			break;
+	}
+	json_object_put(o);
+	return rc;
+}

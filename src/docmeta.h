@@ -59,4 +59,17 @@ void vermeta_release(struct vermeta *v);
 int vermeta_encode(const struct vermeta *v, struct buf *out);
 int vermeta_decode(const char *json, size_t n, struct vermeta *v);
 
+/*
+ * An audit record's detail: a flat JSON object of string members, in the
+ * order given.  docmeta_detail_put() appends one member to the object
+ * being built in out (started empty); docmeta_detail_each() calls fn with
+ * each member of a detail, stopping at fn's nonzero return (returned).
+ * DOSSIER_ECORRUPT for text that is not such an object.
+ */
+int docmeta_detail_put(struct buf *out, const char *key, const char *value);
+typedef int (*docmeta_detail_fn)(void *ctx, const char *key,
+    const char *value);
+int docmeta_detail_each(const char *json, size_t len, docmeta_detail_fn fn,
+    void *ctx);
+
 #endif

@@ -43,7 +43,8 @@ enum keys_purpose {
 	KEYS_META_MAC,	/* keyed hashes of metadata, for filters */
 	KEYS_DEDUP,	/* keyed content hash, for duplicate detection */
 	KEYS_WRAP,	/* wrapping of per-object data keys */
-	KEYS_CATEGORY	/* from the catalog key: keyed hash of grant categories */
+	KEYS_CATEGORY,	/* from the catalog key: keyed hash of grant categories */
+	KEYS_AUDIT	/* from the catalog key: X25519 secret for audit.pending */
 };
 
 /* Argon2id parameters of one passphrase slot. */

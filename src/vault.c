@@ -163,6 +163,7 @@ lock_keys(struct dossier *d)
 	crypto_secure_free(d->ck, CRYPTO_KEY_LEN);
 	d->secret = NULL;
 	d->ck = NULL;
+	buf_release(&d->audit.detail);
 	d->unlocked = 0;
 	d->must_change = 0;
 	vault_policy_free(d);
@@ -824,10 +825,21 @@ dossier_unlock(struct dossier *d, const char *user, const char *pass,
 		rc = load_keys(d);
 	if (rc != DOSSIER_OK) {
 		lock_keys(d);
+		/* Recorded without a key: sealed to the vault's audit key. */
+		if (rc == DOSSIER_EAUTH)
+			vault_audit_failed_unlock(d, user);
 		return rc;
 	}
 	d->must_change = slot.one_time;
 	d->unlocked = 1;
+	/* Failed unlocks since the last command join the log now. */
+	rc = vault_audit_publish(d);
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_take_pending(d);
+	if (rc != DOSSIER_OK) {
+		lock_keys(d);
+		return rc;
+	}
 	return DOSSIER_OK;
 }
 
@@ -916,10 +928,14 @@ create_admin(struct dossier *d, const char *admin, const char *pass,
 		rc = catalog_user_insert(d->cat, u, &d->err);
 	if (rc == DOSSIER_OK)
 		rc = catalog_slot_insert(d->cat, admin, &slot, &d->err);
-	if (rc == DOSSIER_OK && crypto_random(key, CRYPTO_KEY_LEN) != 0)
+	/* Kept in d->ck: the audit log's first record is sealed under it. */
+	d->ck = crypto_secure_alloc(CRYPTO_KEY_LEN);
+	if (rc == DOSSIER_OK && d->ck == NULL)
+		rc = err_nomem(&d->err);
+	if (rc == DOSSIER_OK && crypto_random(d->ck, CRYPTO_KEY_LEN) != 0)
 		rc = err_set(&d->err, DOSSIER_EINTERNAL, "no random bytes");
 	if (rc == DOSSIER_OK)
-		rc = vault_seal_to_user(d, u, "catalog", 0, 1, key);
+		rc = vault_seal_to_user(d, u, "catalog", 0, 1, d->ck);
 	for (level = 0; rc == DOSSIER_OK && level < DOSSIER_NLEVELS; level++) {
 		if (crypto_random(key, CRYPTO_KEY_LEN) != 0)
 			rc = err_set(&d->err, DOSSIER_EINTERNAL,
@@ -1085,8 +1101,24 @@ dossier_create(const char *path, const char *admin, const char *pass,
 		rc = catalog_begin(d->cat, &d->err);
 	if (rc == DOSSIER_OK)
 		rc = create_admin(d, admin, pass, passlen);
+	/* The audit log starts with the administrator and their key. */
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_publish(d);
+	if (rc == DOSSIER_OK) {
+		char key[2 * CRYPTO_ED25519_PUB_LEN + 1];
+
+		vault_op(d, "init", 0);
+		hex_encode(d->user.ed_pub, CRYPTO_ED25519_PUB_LEN, key);
+		rc = vault_op_detail(d, "user", admin);
+		if (rc == DOSSIER_OK)
+			rc = vault_op_detail(d, "key", key);
+	}
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_append(d, "allowed");
 	if (rc == DOSSIER_OK)
 		rc = catalog_commit(d->cat, &d->err);
+	crypto_secure_free(d->ck, CRYPTO_KEY_LEN);
+	d->ck = NULL;
 	if (rc != DOSSIER_OK)
 		goto fail;
 	/* Close before the rename: SQLite keeps the path it opened. */
@@ -1106,10 +1138,14 @@ dossier_create(const char *path, const char *admin, const char *pass,
 		rc = load_keys(d);
 	if (rc == DOSSIER_OK)
 		d->unlocked = 1;
+	/* Its checkpoint, now that audit.witness has its place. */
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_finish(d, rc);
 	else
 		lock_keys(d);
 	return rc;
 fail:
+	d->audit.action = NULL;
 	catalog_close(d->cat);
 	d->cat = NULL;
 	lock_keys(d);

@@ -226,9 +226,13 @@ change_doc(struct dossier *d, int64_t id, unsigned perm, const char *action,
 	rc = vault_need_unlocked(d);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
+	/* One record per document (a re-keying pass makes several). */
+	if (d->audit.action == NULL || d->audit.written)
+		vault_op(d, action, id);
+	d->audit.doc = id;
 	rc = catalog_begin(d->cat, &d->err);
 	if (rc != DOSSIER_OK)
-		return rc;
+		return vault_done(d, rc);
 	rc = catalog_doc_get(d->cat, id, &row, &d->err);
 	if (rc == DOSSIER_OK && vault_lk(d, row.level, row.key_version) ==
 	    NULL) {
@@ -257,10 +261,16 @@ change_doc(struct dossier *d, int64_t id, unsigned perm, const char *action,
 			row.modified = vault_now();
 		rc = vault_save_doc(d, &row, lk, &m, type);
 	}
+	if (rc == DOSSIER_OK) {
+		vault_op_target(d, id, row.version, row.level);
+		rc = vault_audit_append(d, "allowed");
+	}
 	if (rc == DOSSIER_OK)
 		rc = catalog_commit(d->cat, &d->err);
 	else
 		catalog_rollback(d->cat);
+	if (rc != DOSSIER_OK)
+		d->audit.written = 0;
 	/* A re-keying pass refreshes the indexes once, at its end. */
 	if (rc == DOSSIER_OK && strcmp(action, "rekey") != 0)
 		vault_index_refresh(d);
@@ -298,8 +308,10 @@ dossier_meta(struct dossier *d, int64_t id, const struct dossier_meta_edit *e)
 	int rc;
 
 	rc = vault_need_unlocked(d);
-	if (rc == DOSSIER_OK)
-		rc = vault_check_edit(d, e);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, "meta", id);
+	rc = vault_check_edit(d, e);
 	if (rc == DOSSIER_OK && e != NULL)
 		rc = change_doc(d, id, DOSSIER_PERM_EDIT, "meta", change_meta,
 		    e);
@@ -328,9 +340,13 @@ dossier_rm(struct dossier *d, int64_t id, const char *reason)
 	int rc;
 
 	rc = vault_need_unlocked(d);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, "rm", id);
+	rc = vault_check_text(d, "reason", reason != NULL ? reason : "",
+	    VAULT_NOTE_MAX, 0);
 	if (rc == DOSSIER_OK)
-		rc = vault_check_text(d, "reason", reason != NULL ? reason : "",
-		    VAULT_NOTE_MAX, 0);
+		rc = vault_op_detail(d, "reason", reason);
 	if (rc == DOSSIER_OK)
 		rc = change_doc(d, id, DOSSIER_PERM_DELETE, "rm", change_rm,
 		    reason);
@@ -357,8 +373,14 @@ change_restore(struct dossier *d, struct catalog_doc *row, struct docmeta *m,
 int
 dossier_restore(struct dossier *d, int64_t id)
 {
-	return change_doc(d, id, DOSSIER_PERM_DELETE, "restore",
+	int rc = vault_need_unlocked(d);
+
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, "restore", id);
+	rc = change_doc(d, id, DOSSIER_PERM_DELETE, "restore",
 	    change_restore, NULL);
+	return vault_done(d, rc);
 }
 
 struct objects {
@@ -398,9 +420,13 @@ dossier_purge(struct dossier *d, int64_t id, const char *reason)
 
 	memset(&row, 0, sizeof(row));
 	rc = vault_need_unlocked(d);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, "purge", id);
+	rc = vault_check_text(d, "reason", reason != NULL ? reason : "",
+	    VAULT_NOTE_MAX, 0);
 	if (rc == DOSSIER_OK)
-		rc = vault_check_text(d, "reason", reason != NULL ? reason : "",
-		    VAULT_NOTE_MAX, 0);
+		rc = vault_op_detail(d, "reason", reason);
 	if (rc == DOSSIER_OK)
 		/* The role's: no grant on a document confers it. */
 		rc = vault_require(d, DOSSIER_PERM_ADMIN, "purge", 0, NULL);
@@ -408,7 +434,7 @@ dossier_purge(struct dossier *d, int64_t id, const char *reason)
 		return vault_done(d, rc);
 	rc = catalog_begin(d->cat, &d->err);
 	if (rc != DOSSIER_OK)
-		return rc;
+		return vault_done(d, rc);
 	rc = catalog_doc_get(d->cat, id, &row, &d->err);
 	if (rc == DOSSIER_OK && vault_lk(d, row.level, row.key_version) ==
 	    NULL) {
@@ -426,10 +452,16 @@ dossier_purge(struct dossier *d, int64_t id, const char *reason)
 		    &sealed, &d->err);
 	if (rc == DOSSIER_OK)
 		rc = catalog_doc_delete(d->cat, id, &d->err);
+	if (rc == DOSSIER_OK) {
+		vault_op_target(d, id, row.version, row.level);
+		rc = vault_audit_append(d, "allowed");
+	}
 	if (rc == DOSSIER_OK)
 		rc = catalog_commit(d->cat, &d->err);
 	else
 		catalog_rollback(d->cat);
+	if (rc != DOSSIER_OK)
+		d->audit.written = 0;
 	for (i = 0; rc == DOSSIER_OK && i < o.n; i++)
 		store_remove(d->store, o.names[i], &ignored);
 	/* Its text leaves the index now, not at the next search. */
@@ -481,8 +513,10 @@ dossier_rekey(struct dossier *d, int64_t *count)
 	if (count != NULL)
 		*count = 0;
 	rc = vault_need_unlocked(d);
-	if (rc == DOSSIER_OK)
-		rc = vault_require(d, DOSSIER_PERM_ADMIN, "rekey", 0, NULL);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, "rekey", 0);
+	rc = vault_require(d, DOSSIER_PERM_ADMIN, "rekey", 0, NULL);
 	if (rc == DOSSIER_OK)
 		rc = catalog_docs_at_old_keys(d->cat, &ids, &n, &d->err);
 	for (i = 0; rc == DOSSIER_OK && i < n; i++) {

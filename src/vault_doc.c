@@ -501,6 +501,14 @@ add_file(struct add_batch *ab, const char *path,
 		rc = vault_save_doc(d, &row, dup.lk, &m, type);
 	if (rc == DOSSIER_OK)
 		rc = vault_index_keep(d, row.id, 1, &text);
+	/* One record per document filed, in its batch's transaction. */
+	if (rc == DOSSIER_OK) {
+		buf_reset(&d->audit.detail);
+		vault_op_target(d, row.id, 1, level);
+		rc = vault_op_detail(d, "file", fname);
+	}
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_append(d, "allowed");
 	if (rc == DOSSIER_OK)
 		rc = catalog_release(d->cat, &d->err);
 	in_sp = 0;
@@ -543,7 +551,7 @@ report(struct dossier *d, const char *path, int rc, const char *errmsg,
 	r.rc = rc;
 	if (rc != DOSSIER_OK)
 		r.errmsg = errmsg;
-	else if (dossier_show(d, r.id, &doc) == DOSSIER_OK)
+	else if (vault_show_quiet(d, r.id, &doc) == DOSSIER_OK)
 		r.doc = doc;
 	cb(ctx, &r);
 }
@@ -570,8 +578,11 @@ add_flush(struct add_batch *ab)
 		else
 			catalog_rollback(d->cat);
 		ab->in_tx = 0;
-		if (rc != DOSSIER_OK)
+		if (rc != DOSSIER_OK) {
 			msg = strdup(dossier_errmsg(d));
+			/* Its records went with it: add's own says it failed. */
+			d->audit.written = 0;
+		}
 	}
 	store_defer_dir_sync(d->store, 0);
 	if (ab->locked) {
@@ -601,6 +612,37 @@ add_flush(struct add_batch *ab)
 	return rc;
 }
 
+/*
+ * Records a file that could not be filed (refused or failed) in the
+ * batch's transaction; if even that cannot be done, the operation's own
+ * record says it failed.
+ */
+static void
+add_failed_record(struct add_batch *ab, const char *path, const char *msg)
+{
+	struct dossier *d = ab->d;
+	const char *outcome = d->denial.pending ? "denied" : "failed";
+
+	if (!ab->in_tx) {
+		if (!ab->locked && vault_lock_shared(d) == DOSSIER_OK)
+			ab->locked = 1;
+		if (!ab->locked || catalog_begin(d->cat, &d->err) != DOSSIER_OK)
+			return;
+		ab->in_tx = 1;
+		store_defer_dir_sync(d->store, 1);
+	}
+	buf_reset(&d->audit.detail);
+	vault_op_target(d, 0, 0, -1);
+	if (vault_op_detail(d, "file", path) != DOSSIER_OK ||
+	    vault_op_detail(d, "error", msg != NULL ? msg : "") != DOSSIER_OK)
+		return;
+	if (d->denial.pending)
+		vault_op_detail(d, "permission",
+		    dossier_perm_name(d->denial.perm));
+	if (vault_audit_append(d, outcome) == DOSSIER_OK)
+		d->denial.pending = 0;
+}
+
 /* Files path and holds its report for the batch's commit. */
 static int
 add_one(struct add_batch *ab, const char *path,
@@ -624,8 +666,10 @@ add_one(struct add_batch *ab, const char *path,
 	ab->n++;
 	rc = add_file(ab, path, e, flags, &p->r, p->object);
 	p->rc = rc;
-	if (rc != DOSSIER_OK)
+	if (rc != DOSSIER_OK) {
 		p->errmsg = strdup(dossier_errmsg(ab->d));
+		add_failed_record(ab, path, p->errmsg);
+	}
 	if (ab->n >= ADD_BATCH_FILES || ab->text >= ADD_BATCH_TEXT)
 		add_flush(ab);
 	return rc;
@@ -714,8 +758,10 @@ dossier_add(struct dossier *d, const char *path,
 	int rc;
 
 	rc = vault_need_unlocked(d);
-	if (rc == DOSSIER_OK)
-		rc = vault_check_edit(d, e);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, "add", 0);
+	rc = vault_check_edit(d, e);
 	if (rc == DOSSIER_OK)
 		rc = vault_require(d, DOSSIER_PERM_FILE, "add", 0,
 		    e != NULL && e->category != NULL ? e->category : "");
@@ -788,7 +834,10 @@ dossier_update(struct dossier *d, int64_t id, const char *path,
 	memset(&row, 0, sizeof(row));
 	memset(&cur, 0, sizeof(cur));
 	rc = vault_need_unlocked(d);
-	if (rc == DOSSIER_OK && note != NULL)
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, "update", id);
+	if (note != NULL)
 		rc = vault_check_text(d, "note", note, VAULT_NOTE_MAX, 1);
 	if (rc == DOSSIER_OK)
 		rc = open_input(d, path, &fd, 0);
@@ -848,9 +897,17 @@ dossier_update(struct dossier *d, int64_t id, const char *path,
 	rc = vault_save_doc(d, &row, lk, &m, type);
 	if (rc == DOSSIER_OK)
 		rc = vault_index_keep(d, id, row.version, &text);
+	if (rc == DOSSIER_OK) {
+		vault_op_target(d, id, row.version, row.level);
+		rc = vault_op_detail(d, "file", fname);
+	}
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_append(d, "allowed");
 	if (rc == DOSSIER_OK)
 		rc = catalog_commit(d->cat, &d->err);
 	in_tx = 0;
+	if (rc != DOSSIER_OK)
+		d->audit.written = 0;
 	if (rc == DOSSIER_OK && version != NULL)
 		*version = row.version;
 	if (rc == DOSSIER_OK)

@@ -64,6 +64,14 @@ change_grant(struct dossier *d, const char *principal, unsigned perms,
 
 	memset(&g, 0, sizeof(g));
 	rc = vault_need_unlocked(d);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, add ? "grant" : "revoke", doc);
+	rc = vault_op_detail(d, "to", principal != NULL ? principal : "");
+	if (rc == DOSSIER_OK)
+		rc = vault_op_detail_int(d, "permissions", perms);
+	if (rc == DOSSIER_OK && category != NULL)
+		rc = vault_op_detail(d, "category", category);
 	if (rc == DOSSIER_OK)
 		rc = vault_require(d, DOSSIER_PERM_ADMIN, add ? "grant" :
 		    "revoke", 0, NULL);
@@ -79,7 +87,7 @@ change_grant(struct dossier *d, const char *principal, unsigned perms,
 		return vault_done(d, rc);
 	rc = vault_policy_begin(d);
 	if (rc != DOSSIER_OK)
-		return rc;
+		return vault_done(d, rc);
 	rc = check_principal(d, principal);
 	if (rc == DOSSIER_OK)
 		rc = grant_key(d, &g, principal, doc, category);
@@ -97,13 +105,17 @@ change_grant(struct dossier *d, const char *principal, unsigned perms,
 	if (rc == DOSSIER_OK)
 		rc = vault_policy_sign(d);
 	if (rc == DOSSIER_OK)
+		rc = vault_audit_append(d, "allowed");
+	if (rc == DOSSIER_OK)
 		rc = catalog_commit(d->cat, &d->err);
 	else
 		catalog_rollback(d->cat);
+	if (rc != DOSSIER_OK)
+		d->audit.written = 0;
 	if (rc == DOSSIER_OK)
 		rc = vault_policy_load(d);
 	buf_release(&g.category);
-	return rc;
+	return vault_done(d, rc);
 }
 
 int
@@ -161,13 +173,17 @@ dossier_grant_each(struct dossier *d, const char *principal,
 	int rc;
 
 	rc = vault_need_unlocked(d);
-	if (rc == DOSSIER_OK && (principal == NULL ||
-	    strcmp(principal, d->user.name) != 0))
-		rc = vault_require(d, DOSSIER_PERM_ADMIN, "grant list", 0,
-		    NULL);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
-	return catalog_grants_each(d->cat, each_grant, &e, &d->err);
+	vault_op(d, "grant list", 0);
+	if (principal == NULL || strcmp(principal, d->user.name) != 0)
+		rc = vault_require(d, DOSSIER_PERM_ADMIN, "grant list", 0,
+		    NULL);
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_own(d, "allowed");
+	if (rc == DOSSIER_OK)
+		rc = catalog_grants_each(d->cat, each_grant, &e, &d->err);
+	return vault_done(d, rc);
 }
 
 int
@@ -178,25 +194,33 @@ dossier_restrict(struct dossier *d, int64_t id, int on)
 
 	memset(&row, 0, sizeof(row));
 	rc = vault_need_unlocked(d);
-	if (rc == DOSSIER_OK)
-		rc = vault_require(d, DOSSIER_PERM_ADMIN, "restrict", 0, NULL);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, on ? "restrict" : "unrestrict", id);
+	rc = vault_require(d, DOSSIER_PERM_ADMIN, "restrict", 0, NULL);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
 	rc = vault_policy_begin(d);
 	if (rc != DOSSIER_OK)
-		return rc;
+		return vault_done(d, rc);
 	rc = catalog_doc_get(d->cat, id, &row, &d->err);
 	if (rc == DOSSIER_OK)
 		rc = catalog_restrict_set(d->cat, id, on, d->user.name,
 		    vault_now(), &d->err);
 	if (rc == DOSSIER_OK)
 		rc = vault_policy_sign(d);
+	if (rc == DOSSIER_OK) {
+		vault_op_target(d, id, row.version, row.level);
+		rc = vault_audit_append(d, "allowed");
+	}
 	if (rc == DOSSIER_OK)
 		rc = catalog_commit(d->cat, &d->err);
 	else
 		catalog_rollback(d->cat);
+	if (rc != DOSSIER_OK)
+		d->audit.written = 0;
 	if (rc == DOSSIER_OK)
 		rc = vault_policy_load(d);
 	buf_release(&row.meta);
-	return rc;
+	return vault_done(d, rc);
 }

@@ -113,6 +113,15 @@ struct dossier {
 		int64_t doc;
 		unsigned perm;
 	} denial;
+	/* The operation under way, for its audit record (vault_audit.c). */
+	struct {
+		const char *action; /* NULL: none */
+		int64_t doc;
+		int version, level;
+		struct buf detail; /* JSON, sealed into the record */
+		int written;	   /* its record is in the log */
+		int checkpoint;	   /* a checkpoint is due */
+	} audit;
 };
 
 struct dossier_iter {
@@ -266,6 +275,35 @@ int vault_index_keep(struct dossier *d, int64_t doc, int version,
  * derived data; the write stands).
  */
 void vault_index_refresh(struct dossier *d);
+/*
+ * The audit log (vault_audit.c).  vault_op() starts an operation (action:
+ * a static string; doc 0 when none); vault_op_target() and
+ * vault_op_detail() say what it acted on.  A write calls
+ * vault_audit_append() in its transaction before committing; a read calls
+ * vault_audit_own() (its own transaction) before handing anything out.
+ * vault_done() calls vault_audit_finish(), which records an operation that
+ * wrote no record (refused or failed; a failure to record a successful
+ * one turns it into an error) and appends the checkpoint.
+ */
+void vault_op(struct dossier *d, const char *action, int64_t doc);
+void vault_op_target(struct dossier *d, int64_t doc, int version,
+    int level);
+int vault_op_detail(struct dossier *d, const char *key, const char *value);
+int vault_op_detail_int(struct dossier *d, const char *key, int64_t value);
+int vault_audit_append(struct dossier *d, const char *outcome);
+int vault_audit_own(struct dossier *d, const char *outcome);
+int vault_audit_finish(struct dossier *d, int rc);
+/* dossier_show() without its audit record, for reports inside another
+ * operation (the filed documents of add). */
+int vault_show_quiet(struct dossier *d, int64_t id,
+    const struct dossier_doc **doc);
+/* Stores the vault's audit public key (for audit.pending) if missing. */
+int vault_audit_publish(struct dossier *d);
+/* A failed unlock, sealed into audit.pending (no key needed). */
+void vault_audit_failed_unlock(struct dossier *d, const char *user);
+/* Moves what audit.pending holds into the log (after an unlock). */
+int vault_audit_take_pending(struct dossier *d);
+
 /* The keyed hash term of a document number, normalised as search does. */
 int vault_number_term(const struct vault_lk *lk, const char *number,
     struct catalog_term *t);

@@ -450,16 +450,10 @@ vault_note_denial(struct dossier *d, const char *action, int64_t doc,
 int
 vault_done(struct dossier *d, int rc)
 {
-	struct err ignored;
-
-	if (d == NULL || !d->denial.pending)
+	if (d == NULL)
 		return rc;
-	d->denial.pending = 0;
-	/* Its own statement: whatever the operation began was rolled back. */
-	catalog_denial_insert(d->cat, vault_now(), d->user.name,
-	    d->denial.action, d->denial.doc, dossier_perm_name(d->denial.perm),
-	    &ignored);
-	return rc;
+	/* Whatever the operation began was committed or rolled back. */
+	return vault_audit_finish(d, rc);
 }
 
 int

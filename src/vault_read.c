@@ -153,25 +153,47 @@ read_doc(struct dossier *d, int64_t id, struct catalog_doc *row,
 	return DOSSIER_OK;
 }
 
-int
-dossier_show(struct dossier *d, int64_t id, const struct dossier_doc **doc)
+/* Shows document id into d->view; recorded when audit is set. */
+static int
+show(struct dossier *d, int64_t id, const struct dossier_doc **doc,
+    int audit)
 {
 	struct catalog_doc row;
-	int rc;
-
 	unsigned perms;
+	int rc;
 
 	memset(&row, 0, sizeof(row));
 	*doc = NULL;
-	rc = vault_need_unlocked(d);
-	if (rc == DOSSIER_OK)
-		rc = read_doc(d, id, &row, &perms, "show");
+	rc = read_doc(d, id, &row, &perms, "show");
 	if (rc == DOSSIER_OK)
 		rc = vault_view_doc(d, &d->view, &row);
+	if (rc == DOSSIER_OK && audit) {
+		vault_op_target(d, id, row.version, row.level);
+		rc = vault_audit_own(d, "allowed");
+	}
 	if (rc == DOSSIER_OK)
 		*doc = &d->view.doc;
 	buf_release(&row.meta);
-	return vault_done(d, rc);
+	return rc;
+}
+
+int
+dossier_show(struct dossier *d, int64_t id, const struct dossier_doc **doc)
+{
+	int rc;
+
+	*doc = NULL;
+	rc = vault_need_unlocked(d);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, "show", id);
+	return vault_done(d, show(d, id, doc, 1));
+}
+
+int
+vault_show_quiet(struct dossier *d, int64_t id, const struct dossier_doc **doc)
+{
+	return show(d, id, doc, 0);
 }
 
 /* Adds the keyed hashes of value under every key of the listed levels. */
@@ -249,6 +271,7 @@ dossier_list(struct dossier *d, const struct dossier_filter *f,
 	rc = vault_need_unlocked(d);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
+	vault_op(d, "list", 0);
 	if (f == NULL) {
 		dossier_filter_init(&none);
 		f = &none;
@@ -260,7 +283,7 @@ dossier_list(struct dossier *d, const struct dossier_filter *f,
 	if (rc == DOSSIER_OK && f->limit < 0)
 		rc = err_set(&d->err, DOSSIER_EUSAGE, "negative limit");
 	if (rc != DOSSIER_OK)
-		return rc;
+		return vault_done(d, rc);
 	/* Only levels whose key the user holds: the rest stay invisible. */
 	for (l = 0; l < DOSSIER_NLEVELS; l++)
 		if ((f->level == DOSSIER_LEVEL_UNSET || f->level == l) &&
@@ -295,14 +318,19 @@ dossier_list(struct dossier *d, const struct dossier_filter *f,
 		it->nids = 0;
 	if (rc == DOSSIER_OK)
 		rc = keep_readable(d, it);
+	/* Recorded before the list is handed out. */
+	if (rc == DOSSIER_OK)
+		rc = vault_op_detail_int(d, "documents", (int64_t)it->nids);
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_own(d, "allowed");
 out:
 	free(terms);
 	if (rc != DOSSIER_OK) {
 		dossier_iter_free(it);
-		return rc;
+		return vault_done(d, rc);
 	}
 	*itp = it;
-	return DOSSIER_OK;
+	return vault_done(d, DOSSIER_OK);
 }
 
 int
@@ -317,19 +345,25 @@ dossier_history(struct dossier *d, int64_t id, struct dossier_iter **itp)
 	*itp = NULL;
 	memset(&row, 0, sizeof(row));
 	rc = vault_need_unlocked(d);
-	if (rc == DOSSIER_OK)
-		rc = read_doc(d, id, &row, &perms, "history");
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, "history", id);
+	rc = read_doc(d, id, &row, &perms, "history");
+	if (rc == DOSSIER_OK) {
+		vault_op_target(d, id, row.version, row.level);
+		rc = vault_audit_own(d, "allowed");
+	}
 	buf_release(&row.meta);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
 	it = calloc(1, sizeof(*it));
 	if (it == NULL)
-		return err_nomem(&d->err);
+		return vault_done(d, err_nomem(&d->err));
 	it->d = d;
 	it->doc = id;
 	it->last = row.version;
 	*itp = it;
-	return DOSSIER_OK;
+	return vault_done(d, DOSSIER_OK);
 }
 
 int
@@ -441,8 +475,10 @@ get_into(struct dossier *d, int64_t id, int version, int fd, const char *name)
 	memset(&row, 0, sizeof(row));
 	memset(&v, 0, sizeof(v));
 	rc = vault_need_unlocked(d);
-	if (rc == DOSSIER_OK)
-		rc = read_doc(d, id, &row, &perms, "get");
+	if (rc != DOSSIER_OK)
+		return rc;
+	vault_op(d, "get", id);
+	rc = read_doc(d, id, &row, &perms, "get");
 	if (rc == DOSSIER_OK && !(perms & DOSSIER_PERM_EXPORT)) {
 		vault_note_denial(d, "get", id, DOSSIER_PERM_EXPORT);
 		rc = err_set(&d->err, DOSSIER_EDENIED,
@@ -471,6 +507,11 @@ get_into(struct dossier *d, int64_t id, int version, int fd, const char *name)
 		goto out;
 	}
 	rc = vault_open_dek(d, &v, dek);
+	/* Recorded before a byte is copied out. */
+	if (rc == DOSSIER_OK) {
+		vault_op_target(d, id, v.version, v.level);
+		rc = vault_audit_own(d, "allowed");
+	}
 	if (rc != DOSSIER_OK)
 		goto out;
 	b.doc = (uint64_t)v.doc;

@@ -392,6 +392,11 @@ dossier_search(struct dossier *d, const char *query,
 	rc = vault_need_unlocked(d);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
+	vault_op(d, "search", 0);
+	/* The query is sealed in the record, as everything in a detail. */
+	rc = vault_op_detail(d, "query", query);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
 	if (f == NULL) {
 		dossier_filter_init(&none);
 		f = &none;
@@ -427,6 +432,10 @@ dossier_search(struct dossier *d, const char *query,
 		qsort(h.v, h.n, sizeof(*h.v), found_cmp);
 	if (!fast)
 		count = 0;
+	/*
+	 * First the hits to show and the count; they are handed out only
+	 * once the search is in the audit log.
+	 */
 	for (i = 0; rc == DOSSIER_OK && i < h.n; i++) {
 		if (fast && shown >= limit)
 			break;
@@ -437,16 +446,23 @@ dossier_search(struct dossier *d, const char *query,
 			/* Changed since it was selected: not counted either. */
 			if (fast)
 				count--;
+			h.v[i].doc = 0;
 			continue;
 		}
 		if (!fast)
 			count++;
-		if (shown < limit) {
-			shown++;
-			if (fn != NULL)
-				rc = emit(d, index[h.v[i].level], &h.v[i], query,
-				    fn, ctx);
-		}
+		if (shown < limit)
+			h.v[shown++] = h.v[i];
+	}
+	if (rc == DOSSIER_OK)
+		rc = vault_op_detail_int(d, "hits", count);
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_own(d, "allowed");
+	for (i = 0; rc == DOSSIER_OK && fn != NULL && i < (size_t)shown; i++) {
+		ok = readable(d, h.v[i].doc, h.v[i].level, &row, f, &rc);
+		if (rc == DOSSIER_OK && ok)
+			rc = emit(d, index[h.v[i].level], &h.v[i], query, fn,
+			    ctx);
 	}
 	if (rc == DOSSIER_OK && total != NULL)
 		*total = count;

@@ -45,13 +45,30 @@ vault_user_view(struct vault_user_view *v, const struct catalog_user *u, int mus
 	v->info.perms = policy_role_perms(v->u.role);
 }
 
+/* Starts an administrator's operation, named for the audit log. */
 static int
 need_admin(struct dossier *d, const char *action)
 {
 	int rc = vault_need_unlocked(d);
 
-	if (rc == DOSSIER_OK)
+	if (rc == DOSSIER_OK) {
+		vault_op(d, action, 0);
 		rc = vault_require(d, DOSSIER_PERM_ADMIN, action, 0, NULL);
+	}
+	return rc;
+}
+
+/* The audit detail of a change to user u: who, and their key now. */
+static int
+user_detail(struct dossier *d, const struct catalog_user *u, int with_key)
+{
+	char key[2 * CRYPTO_ED25519_PUB_LEN + 1];
+	int rc = vault_op_detail(d, "user", u->name);
+
+	if (rc == DOSSIER_OK && with_key) {
+		hex_encode(u->ed_pub, CRYPTO_ED25519_PUB_LEN, key);
+		rc = vault_op_detail(d, "key", key);
+	}
 	return rc;
 }
 
@@ -266,16 +283,23 @@ rotate(struct dossier *d, int level)
 	return rc;
 }
 
-/* Ends a policy change: sign, commit, and take up the new state. */
+/*
+ * Ends a policy change: sign, record, commit, and take up the new state.
+ * The operation's end (vault_done()) is the caller's.
+ */
 static int
 finish(struct dossier *d, int rc)
 {
 	if (rc == DOSSIER_OK)
 		rc = vault_policy_sign(d);
 	if (rc == DOSSIER_OK)
+		rc = vault_audit_append(d, "allowed");
+	if (rc == DOSSIER_OK)
 		rc = catalog_commit(d->cat, &d->err);
 	else
 		catalog_rollback(d->cat);
+	if (rc != DOSSIER_OK)
+		d->audit.written = 0;
 	if (rc == DOSSIER_OK)
 		rc = vault_reload_keys(d);
 	return rc;
@@ -320,7 +344,7 @@ dossier_user_add(struct dossier *d, const char *name, const char *role,
 		return vault_done(d, rc);
 	secret = crypto_secure_alloc(KEYS_USER_SECRET_LEN);
 	if (secret == NULL)
-		return err_nomem(&d->err);
+		return vault_done(d, err_nomem(&d->err));
 	rc = vault_policy_begin(d);
 	if (rc != DOSSIER_OK)
 		goto out;
@@ -341,12 +365,14 @@ dossier_user_add(struct dossier *d, const char *name, const char *role,
 		rc = onetime_slot(d, &u, secret, onetime, onetimesz);
 	if (rc == DOSSIER_OK)
 		rc = seal_keys(d, &u, 0, clearance, 1);
+	if (rc == DOSSIER_OK)
+		rc = user_detail(d, &u, 1);
 	rc = finish(d, rc);
 out:
 	crypto_secure_free(secret, KEYS_USER_SECRET_LEN);
 	if (rc != DOSSIER_OK && onetime != NULL && onetimesz > 0)
 		mem_wipe(onetime, onetimesz);
-	return rc;
+	return vault_done(d, rc);
 }
 
 /* The acting user replaces their own passphrase. */
@@ -357,27 +383,35 @@ passwd_self(struct dossier *d, const char *pass, size_t passlen)
 	int rc;
 
 	rc = vault_need_keys(d);
+	if (rc != DOSSIER_OK)
+		return rc;
+	vault_op(d, "user passwd", 0);
+	rc = vault_op_detail(d, "user", d->user.name);
 	if (rc == DOSSIER_OK)
 		rc = vault_check_passphrase(&d->err, pass, passlen);
 	if (rc != DOSSIER_OK)
-		return rc;
+		return vault_done(d, rc);
 	memset(&slot, 0, sizeof(slot));
 	keys_kdf_default(&slot.kdf);
 	rc = keys_slot_seal(pass, passlen, d->vault_id, d->user.name, &slot.kdf,
 	    d->secret, slot.salt, slot.blob);
 	if (rc != DOSSIER_OK)
-		return err_set(&d->err, rc, "cannot seal the keys of '%s'",
-		    d->user.name);
+		return vault_done(d, err_set(&d->err, rc,
+		    "cannot seal the keys of '%s'", d->user.name));
 	rc = catalog_begin(d->cat, &d->err);
 	if (rc == DOSSIER_OK)
 		rc = catalog_slot_insert(d->cat, d->user.name, &slot, &d->err);
 	if (rc == DOSSIER_OK)
+		rc = vault_audit_append(d, "allowed");
+	if (rc == DOSSIER_OK)
 		rc = catalog_commit(d->cat, &d->err);
 	else
 		catalog_rollback(d->cat);
+	if (rc != DOSSIER_OK)
+		d->audit.written = 0;
 	if (rc == DOSSIER_OK)
 		d->must_change = 0;
-	return rc;
+	return vault_done(d, rc);
 }
 
 /* Certifies anew, as the acting administrator, whom certifier certified. */
@@ -415,7 +449,7 @@ passwd_reset(struct dossier *d, const char *name, char *onetime,
 		return vault_done(d, rc);
 	secret = crypto_secure_alloc(KEYS_USER_SECRET_LEN);
 	if (secret == NULL)
-		return err_nomem(&d->err);
+		return vault_done(d, err_nomem(&d->err));
 	rc = vault_policy_begin(d);
 	if (rc != DOSSIER_OK)
 		goto out;
@@ -442,12 +476,14 @@ passwd_reset(struct dossier *d, const char *name, char *onetime,
 	/* Those this administrator certified keep a valid certificate. */
 	if (rc == DOSSIER_OK && strcmp(u.role, "admin") == 0)
 		rc = recertify(d, name);
+	if (rc == DOSSIER_OK)
+		rc = user_detail(d, &u, 1);
 	rc = finish(d, rc);
 out:
 	crypto_secure_free(secret, KEYS_USER_SECRET_LEN);
 	if (rc != DOSSIER_OK && onetime != NULL && onetimesz > 0)
 		mem_wipe(onetime, onetimesz);
-	return rc;
+	return vault_done(d, rc);
 }
 
 int
@@ -482,11 +518,13 @@ dossier_user_disable(struct dossier *d, const char *name)
 	int rc, level;
 
 	rc = need_admin(d, "user disable");
+	if (rc == DOSSIER_OK)
+		rc = vault_op_detail(d, "user", name);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
 	rc = vault_policy_begin(d);
 	if (rc != DOSSIER_OK)
-		return rc;
+		return vault_done(d, rc);
 	rc = load_user(d, name, &u);
 	if (rc == DOSSIER_OK && u.disabled)
 		rc = err_set(&d->err, DOSSIER_ECONFLICT,
@@ -499,7 +537,7 @@ dossier_user_disable(struct dossier *d, const char *name)
 		rc = catalog_sealed_delete_all(d->cat, name, &d->err);
 	for (level = 0; rc == DOSSIER_OK && level <= u.clearance; level++)
 		rc = rotate(d, level);
-	return finish(d, rc);
+	return vault_done(d, finish(d, rc));
 }
 
 int
@@ -509,21 +547,26 @@ dossier_user_clearance(struct dossier *d, const char *name, int level)
 	int rc, l, old;
 
 	rc = need_admin(d, "user clearance");
+	if (rc == DOSSIER_OK)
+		rc = vault_op_detail(d, "user", name);
 	if (rc == DOSSIER_OK && (level < 0 || level >= DOSSIER_NLEVELS))
 		rc = err_set(&d->err, DOSSIER_EUSAGE, "invalid level %d", level);
+	if (rc == DOSSIER_OK)
+		rc = vault_op_detail(d, "clearance", dossier_level_name(level,
+		    0));
 	if (rc == DOSSIER_OK)
 		rc = within_own_clearance(d, "user clearance", name, level);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
 	rc = vault_policy_begin(d);
 	if (rc != DOSSIER_OK)
-		return rc;
+		return vault_done(d, rc);
 	rc = load_user(d, name, &u);
 	if (rc == DOSSIER_OK && u.disabled)
 		rc = err_set(&d->err, DOSSIER_ECONFLICT,
 		    "user '%s' is disabled", name);
 	if (rc != DOSSIER_OK)
-		return finish(d, rc);
+		return vault_done(d, finish(d, rc));
 	old = u.clearance;
 	u.clearance = level;
 	rc = certify(d, &u);
@@ -533,7 +576,7 @@ dossier_user_clearance(struct dossier *d, const char *name, int level)
 		rc = catalog_sealed_delete(d->cat, name, level + 1, &d->err);
 	for (l = level + 1; rc == DOSSIER_OK && l <= old; l++)
 		rc = rotate(d, l);
-	return finish(d, rc);
+	return vault_done(d, finish(d, rc));
 }
 
 static int
@@ -555,15 +598,21 @@ dossier_user_show(struct dossier *d, const char *name,
 
 	*u = NULL;
 	rc = vault_need_unlocked(d);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, "user show", 0);
+	rc = vault_op_detail(d, "user", name);
 	if (rc == DOSSIER_OK && strcmp(name, d->user.name) != 0)
 		rc = vault_require(d, DOSSIER_PERM_ADMIN, "user show", 0, NULL);
 	if (rc == DOSSIER_OK)
 		rc = catalog_user_get(d->cat, name, &row, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_own(d, "allowed");
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
 	vault_user_view(&d->user_view, &row, slot_one_time(d, name));
 	*u = &d->user_view.info;
-	return DOSSIER_OK;
+	return vault_done(d, DOSSIER_OK);
 }
 
 int
@@ -575,6 +624,8 @@ dossier_user_each(struct dossier *d, dossier_user_fn fn, void *ctx)
 	int rc;
 
 	rc = need_admin(d, "user list");
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_own(d, "allowed");
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
 	rc = catalog_users_each(d->cat, collect_user, &us, &d->err);
@@ -583,5 +634,5 @@ dossier_user_each(struct dossier *d, dossier_user_fn fn, void *ctx)
 		rc = fn(ctx, &v.info);
 	}
 	free(us.v);
-	return rc;
+	return vault_done(d, rc);
 }

@@ -247,6 +247,8 @@ dossier_verify(struct dossier *d, unsigned flags, dossier_problem_fn cb,
 		    err_set(&d->err, DOSSIER_EMISUSE, "vault is not open");
 	if (!(flags & DOSSIER_VERIFY_NO_KEYS)) {
 		rc = vault_need_unlocked(d);
+		if (rc == DOSSIER_OK)
+			vault_op(d, "verify", 0);
 		if (rc == DOSSIER_OK &&
 		    !(vault_perms(d, 0, NULL) & DOSSIER_PERM_ADMIN))
 			rc = vault_require(d, DOSSIER_PERM_BACKUP, "verify", 0,
@@ -284,10 +286,13 @@ dossier_verify(struct dossier *d, unsigned flags, dossier_problem_fn cb,
 	if (v.collect)
 		vault_unlock_files(d);
 out:
+	/* Recorded (when unlocked) with what it found. */
+	if (d->audit.action != NULL)
+		vault_op_detail_int(d, "problems", (int64_t)v.fatal);
 	if (v.fatal > 0)
-		return err_set(&d->err, DOSSIER_ECORRUPT,
+		return vault_done(d, err_set(&d->err, DOSSIER_ECORRUPT,
 		    "vault '%s' is damaged: %zu problem%s", d->root, v.fatal,
-		    v.fatal == 1 ? "" : "s");
+		    v.fatal == 1 ? "" : "s"));
 	err_clear(&d->err);
-	return DOSSIER_OK;
+	return vault_done(d, DOSSIER_OK);
 }

@@ -99,6 +99,12 @@ jout_int(int64_t n)
 	return W(json_object_new_int64(n));
 }
 
+struct jout *
+jout_str(const char *s)
+{
+	return W(json_object_new_string(s != NULL ? s : ""));
+}
+
 void
 jout_put_bool(struct jout *obj, const char *key, int b)
 {

@@ -51,6 +51,7 @@ void jout_put_bool(struct jout *obj, const char *key, int b);
 void jout_put_num(struct jout *obj, const char *key, double v);
 /* A bare integer, for arrays. */
 struct jout *jout_int(int64_t n);
+struct jout *jout_str(const char *s);
 void jout_put_null(struct jout *obj, const char *key);
 /* An ISO 8601 UTC time, "2026-11-26T20:00:00Z"; null when t is 0. */
 void jout_put_time(struct jout *obj, const char *key, int64_t t);

@@ -28,6 +28,7 @@ static const struct cli_cmd *const commands[] = {
     &cmd_grant,
     &cmd_revoke,
     &cmd_rekey,
+    &cmd_audit,
     &cmd_help,
     &cmd_version,
     NULL,
