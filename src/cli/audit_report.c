@@ -94,8 +94,10 @@ print_text(const struct dossier_audit_report *r)
 	table_max(t, 5, 60);
 	for (i = 0; i < r->ndenials; i++) {
 		snprintf(seq, sizeof(seq), "%" PRId64, r->denials[i].seq);
-		snprintf(doc, sizeof(doc), r->denials[i].doc != 0 ?
-		    "%" PRId64 : "", r->denials[i].doc);
+		doc[0] = '\0';
+		if (r->denials[i].doc != 0)
+			snprintf(doc, sizeof(doc), "%" PRId64,
+			    r->denials[i].doc);
 		row[0] = seq;
 		row[1] = out_time(when, r->denials[i].time, 0);
 		row[2] = r->denials[i].user;

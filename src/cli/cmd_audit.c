@@ -85,8 +85,11 @@ log_entry(void *ctx, const struct dossier_audit_entry *e)
 		return 0;
 	}
 	snprintf(seq, sizeof(seq), "%" PRId64, e->seq);
-	snprintf(doc, sizeof(doc), e->doc != 0 ? "%" PRId64 : "", e->doc);
-	snprintf(ver, sizeof(ver), e->version != 0 ? "%d" : "", e->version);
+	doc[0] = ver[0] = '\0';
+	if (e->doc != 0)
+		snprintf(doc, sizeof(doc), "%" PRId64, e->doc);
+	if (e->version != 0)
+		snprintf(ver, sizeof(ver), "%d", e->version);
 	out_time(when, e->time, s->csv);
 	if (s->csv) {
 		csv_field(seq, 0);
