@@ -62,7 +62,7 @@ catalog_audit_insert(struct catalog *c, const struct audit_rec *r,
 	sqlite3_bind_blob(st, 11, r->hash, AUDIT_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int(st, 12, r->signed_);
 	sqlite3_bind_blob(st, 13, r->sig, AUDIT_SIG_LEN, SQLITE_STATIC);
-	return catalog_done(c, st, "write the audit log of", e);
+	return catalog_done(c, st, "writing", e);
 }
 
 int

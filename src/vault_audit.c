@@ -137,10 +137,14 @@ append(struct dossier *d, const char *user, const char *action,
 	if (rc == DOSSIER_OK)
 		d->audit.checkpoint = 1;
 out:
-	if (rc != DOSSIER_OK && rc != DOSSIER_EBUSY)
-		rc = err_set(&d->err, rc == DOSSIER_ENOMEM ? rc : DOSSIER_EIO,
-		    "cannot write the audit log: %s", d->err.msg[0] != '\0' ?
+	if (rc != DOSSIER_OK && rc != DOSSIER_EBUSY) {
+		char why[ERR_MSG_MAX];
+
+		snprintf(why, sizeof(why), "%s", d->err.msg[0] != '\0' ?
 		    d->err.msg : dossier_strerror(rc));
+		rc = err_set(&d->err, rc == DOSSIER_ENOMEM ? rc : DOSSIER_EIO,
+		    "cannot write the audit log: %s", why);
+	}
 	audit_rec_release(&r);
 	buf_release(&json);
 	return rc;
@@ -228,17 +232,19 @@ vault_audit_finish(struct dossier *d, int rc)
 		} else if (rc != DOSSIER_OK) {
 			vault_op_detail(d, "error", d->err.msg);
 		}
-		/* Its own message must survive the record. */
+		/*
+		 * A failed operation keeps its own message; a successful one
+		 * that cannot be recorded did not happen: its error is that.
+		 */
 		{
 			struct err saved = d->err;
 
 			arc = vault_audit_own(d, outcome);
-			if (arc == DOSSIER_OK)
+			if (arc == DOSSIER_OK || rc != DOSSIER_OK)
 				d->err = saved;
+			else
+				rc = arc;
 		}
-		/* An operation that cannot be recorded did not happen. */
-		if (arc != DOSSIER_OK && rc == DOSSIER_OK)
-			rc = arc;
 	}
 	d->denial.pending = 0;
 	if (d->audit.checkpoint && d->unlocked) {

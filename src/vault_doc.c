@@ -511,7 +511,9 @@ add_file(struct add_batch *ab, const char *path,
 		rc = vault_audit_append(d, "allowed");
 	if (rc == DOSSIER_OK)
 		rc = catalog_release(d->cat, &d->err);
-	in_sp = 0;
+	/* Kept only once released; any failure before undoes the file. */
+	if (rc == DOSSIER_OK)
+		in_sp = 0;
 	if (rc == DOSSIER_OK) {
 		r->id = row.id;
 		memcpy(object, s.object, sizeof(s.object));
