@@ -33,3 +33,8 @@ onetime=$("$dossier" --json user add wang --role clerk --clearance internal |
 DOSSIER_USER=wang DOSSIER_PASSPHRASE="$onetime" \
 	DOSSIER_NEW_PASSPHRASE='王的新口令 demo 2026' "$dossier" user passwd
 DOSSIER_USER=wang DOSSIER_PASSPHRASE='王的新口令 demo 2026' "$dossier" list
+echo "== search 合同"
+"$dossier" search 合同
+echo "== the audit log: every access, the clerk's included"
+"$dossier" audit log --since "$(date -u +%Y-%m-%d)" | tail -n 8
+"$dossier" audit verify

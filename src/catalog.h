@@ -253,6 +253,9 @@ int catalog_audit_head(struct catalog *c, int64_t *seq, unsigned char *hash,
     struct err *e);
 int catalog_audit_insert(struct catalog *c, const struct audit_rec *r,
     struct err *e);
+/* Rewrites the hash, signed flag and signature of record r->seq. */
+int catalog_audit_resign(struct catalog *c, const struct audit_rec *r,
+    struct err *e);
 typedef int (*catalog_audit_fn)(void *ctx, const struct audit_rec *r);
 int catalog_audit_each(struct catalog *c, int64_t from,
     catalog_audit_fn fn, void *ctx, struct err *e);

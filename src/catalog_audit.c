@@ -66,6 +66,24 @@ catalog_audit_insert(struct catalog *c, const struct audit_rec *r,
 }
 
 int
+catalog_audit_resign(struct catalog *c, const struct audit_rec *r,
+    struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = catalog_prep(c, &st, "UPDATE audit SET hash = ?, signed = ?,"
+	    " sig = ? WHERE seq = ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_blob(st, 1, r->hash, AUDIT_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, r->signed_);
+	sqlite3_bind_blob(st, 3, r->sig, AUDIT_SIG_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, r->seq);
+	return catalog_done(c, st, "writing", e);
+}
+
+int
 catalog_audit_each(struct catalog *c, int64_t from, catalog_audit_fn fn,
     void *ctx, struct err *e)
 {

@@ -215,6 +215,9 @@ struct verify {
 	size_t nhash, caphash;
 	unsigned char prev[AUDIT_HASH_LEN];
 	int64_t expect, claimed, witnessed;
+	/* Unsigned records of a batch, waiting for its signed last one. */
+	int64_t batch_from;
+	char batch_user[72];
 	int problems;
 	char first[ERR_MSG_MAX];
 	struct buf detail;
@@ -305,9 +308,28 @@ verify_record(void *ctx, const struct audit_rec *r)
 		    (long long)(v->expect - 1), (long long)r->seq);
 		return 1;
 	}
-	/* Only a failed unlock, moved in from audit.pending, is unsigned. */
+	/*
+	 * Unsigned: a failed unlock moved in from audit.pending, or a record
+	 * of a batch (a filing) whose last record, by the same user, is
+	 * signed and so covers it through the chain.
+	 */
 	unsigned_ok = !r->signed_ && strcmp(r->action, "unlock") == 0 &&
 	    strcmp(r->outcome, "failed") == 0;
+	if (v->batch_from != 0 && strcmp(r->user, v->batch_user) != 0) {
+		problem(v, v->batch_from, "record %lld: not signed",
+		    (long long)v->batch_from);
+		return 1;
+	}
+	if (!r->signed_ && !unsigned_ok) {
+		if (v->batch_from == 0) {
+			v->batch_from = r->seq;
+			snprintf(v->batch_user, sizeof(v->batch_user), "%s",
+			    r->user);
+		}
+		unsigned_ok = 1;
+	} else if (r->signed_) {
+		v->batch_from = 0;
+	}
 	pub = unsigned_ok ? NULL : key_at(v, r->user, r->seq);
 	if (!unsigned_ok && pub == NULL) {
 		problem(v, r->seq, "record %lld: signed as '%s', who had no "
@@ -403,6 +425,9 @@ dossier_audit_verify(struct dossier *d, const char *witness,
 	rc = catalog_audit_each(d->cat, 1, verify_record, &v, &d->err);
 	if (rc == 1)
 		rc = DOSSIER_OK; /* stopped at the first broken link */
+	else if (rc == DOSSIER_OK && v.batch_from != 0)
+		problem(&v, v.batch_from, "record %lld: not signed",
+		    (long long)v.batch_from);
 	if (records != NULL)
 		*records = v.expect - 1;
 	if (rc == DOSSIER_OK && v.problems == 0) {

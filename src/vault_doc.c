@@ -575,10 +575,14 @@ add_flush(struct add_batch *ab)
 	if (ab->in_tx) {
 		/* The objects' names durable before the rows naming them. */
 		rc = store_sync_dirs(d->store, &d->err);
+		/* The batch's last record signed: the chain covers the rest. */
+		if (rc == DOSSIER_OK)
+			rc = vault_audit_sign_tail(d);
 		if (rc == DOSSIER_OK)
 			rc = catalog_commit(d->cat, &d->err);
 		else
 			catalog_rollback(d->cat);
+		d->audit.tail = 0;
 		ab->in_tx = 0;
 		if (rc != DOSSIER_OK) {
 			msg = strdup(dossier_errmsg(d));
@@ -763,6 +767,7 @@ dossier_add(struct dossier *d, const char *path,
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
 	vault_op(d, "add", 0);
+	d->audit.batch = 1;
 	rc = vault_check_edit(d, e);
 	if (rc == DOSSIER_OK)
 		rc = vault_require(d, DOSSIER_PERM_FILE, "add", 0,

@@ -121,6 +121,8 @@ struct dossier {
 		struct buf detail; /* JSON, sealed into the record */
 		int written;	   /* its record is in the log */
 		int checkpoint;	   /* a checkpoint is due */
+		int batch;	   /* sign only the last record (a filing) */
+		int64_t tail;	   /* that record, still unsigned; 0: none */
 	} audit;
 };
 
@@ -292,6 +294,11 @@ int vault_op_detail(struct dossier *d, const char *key, const char *value);
 int vault_op_detail_int(struct dossier *d, const char *key, int64_t value);
 int vault_audit_append(struct dossier *d, const char *outcome);
 int vault_audit_own(struct dossier *d, const char *outcome);
+/*
+ * Signs the last record a batch appended unsigned (see d->audit.batch),
+ * before its transaction commits: the chain up to it covers the others.
+ */
+int vault_audit_sign_tail(struct dossier *d);
 int vault_audit_finish(struct dossier *d, int rc);
 /* dossier_show() without its audit record, for reports inside another
  * operation (the filed documents of add). */
