@@ -32,7 +32,7 @@ CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HDRS = $(wildcard include/*.h src/*.h src/extract/*.h src/cli/*.h tests/unit/*.h)
 
-.PHONY: all deps demo check test asan asan-build clang check-deps \
+.PHONY: fault-long all deps demo check test asan asan-build clang check-deps \
 	check-format format analyze bench clean
 all: $(BUILD)/libdossier.a $(BUILD)/libdossier.so $(BUILD)/dossier \
 	$(UNIT_BIN) $(BUILD)/tests/killshim.so
@@ -88,6 +88,11 @@ check: deps
 	$(MAKE) all
 	$(MAKE) asan-build
 	sh tests/run.sh build/rel rel build/asan asan
+
+# The fault harness with many more points than make check runs.
+fault-long: all
+	DOSSIER=$(BUILD)/dossier DOSSIER_BUILD=$(BUILD) DOSSIER_FAULT_POINTS=40 \
+		sh tests/crash/fault.sh
 
 asan-build:
 	$(MAKE) BUILD=build/asan OPT="$(ASAN_FLAGS)" all

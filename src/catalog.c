@@ -7,6 +7,7 @@
 #include "dossier.h"
 #include "catalog.h"
 #include "catalog_int.h"
+#include "sqlvfs.h"
 #include "error.h"
 
 #define BUSY_TIMEOUT_MS 10000
@@ -77,6 +78,14 @@ catalog_dberr(struct catalog *c, struct err *e, const char *what)
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return err_set(e, DOSSIER_EBUSY,
 		    "vault is busy: another process holds it (%s)", what);
+	/*
+	 * SQLite reports a page it could not read as a malformed database:
+	 * the VFS says whether the disk failed.
+	 */
+	if ((code == SQLITE_CORRUPT || code == SQLITE_NOTADB) &&
+	    sqlvfs_io_failed(c->vfs))
+		return err_set(e, DOSSIER_EIO, "cannot %s catalog '%s': a read "
+		    "or write failed", what, c->path);
 	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
 		return err_set(e, DOSSIER_ECORRUPT, "catalog '%s' is damaged: %s",
 		    c->path, sqlite3_errmsg(c->db));
@@ -165,7 +174,14 @@ open_db(const char *path, int flags, struct catalog **cp, struct err *e)
 	if (c == NULL)
 		return err_nomem(e);
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+	/* Plain pages, through the shim that tells disk errors (sqlvfs.h). */
+	rc = sqlvfs_new(NULL, "catalog", &c->vfs, e);
+	if (rc != DOSSIER_OK) {
+		free(c);
+		return rc;
+	}
+	if (sqlite3_open_v2(path, &c->db, flags, sqlvfs_name(c->vfs)) !=
+	    SQLITE_OK) {
 		rc = c->db != NULL ? catalog_dberr(c, e, "open") : err_nomem(e);
 		catalog_close(c);
 		return rc;
@@ -247,7 +263,11 @@ catalog_close(struct catalog *c)
 {
 	if (c == NULL)
 		return;
-	sqlite3_close_v2(c->db);
+	/* The VFS goes once no connection uses it (close, not close_v2). */
+	if (sqlite3_close(c->db) != SQLITE_OK)
+		sqlite3_close_v2(c->db);
+	else
+		sqlvfs_free(c->vfs);
 	free(c);
 }
 

@@ -11,8 +11,11 @@
 
 struct err;
 
+struct sqlvfs;
+
 struct catalog {
 	sqlite3 *db;
+	struct sqlvfs *vfs; /* plain: tells disk errors from damage */
 	char path[4096];
 };
 

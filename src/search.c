@@ -25,6 +25,7 @@
 
 struct search {
 	sqlite3 *db;
+	struct sqlvfs *vfs; /* NULL: SQLite's own */
 	char path[4096];
 };
 
@@ -36,6 +37,15 @@ dberr(struct search *s, struct err *e, const char *what)
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return err_set(e, DOSSIER_EBUSY, "index '%s' is busy (%s)",
 		    s->path, what);
+	/*
+	 * SQLite reports a page it could not read as a malformed database:
+	 * the VFS says whether the disk failed.  A page whose tag fails
+	 * (IOERR_DATA) is damage.
+	 */
+	if ((code == SQLITE_CORRUPT || code == SQLITE_NOTADB) &&
+	    sqlvfs_io_failed(s->vfs))
+		return err_set(e, DOSSIER_EIO, "cannot %s index '%s': a read or "
+		    "write failed", what, s->path);
 	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB ||
 	    sqlite3_extended_errcode(s->db) == SQLITE_IOERR_DATA)
 		return err_set(e, DOSSIER_ECORRUPT, "index '%s' is damaged: %s",
@@ -91,7 +101,7 @@ meta_set(struct search *s, const char *key, int64_t value, struct err *e)
 }
 
 int
-search_open(const char *path, const char *vfs, struct search **sp,
+search_open(const char *path, struct sqlvfs *vfs, struct search **sp,
     int *stale, struct err *e)
 {
 	struct search *s;
@@ -104,8 +114,10 @@ search_open(const char *path, const char *vfs, struct search **sp,
 	if (s == NULL)
 		return err_nomem(e);
 	snprintf(s->path, sizeof(s->path), "%s", path);
+	s->vfs = vfs;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, vfs) != SQLITE_OK) {
+	    SQLITE_OPEN_CREATE, vfs != NULL ? sqlvfs_name(vfs) : NULL) !=
+	    SQLITE_OK) {
 		rc = s->db != NULL ? dberr(s, e, "open") : err_nomem(e);
 		goto fail;
 	}

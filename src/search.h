@@ -44,11 +44,12 @@ struct search;
 #define SEARCH_MATCHES_MAX 32
 
 /*
- * Opens (creating if needed) the index at path through SQLite VFS vfs
- * (NULL: the default).  *stale is set when the index was built by another
+ * Opens (creating if needed) the index at path through the encrypting
+ * VFS vfs (NULL: SQLite's default).  *stale is set when the index was built by another
  * tokenizer version and has been emptied: the caller must re-index.
  */
-int search_open(const char *path, const char *vfs, struct search **sp,
+struct sqlvfs;
+int search_open(const char *path, struct sqlvfs *vfs, struct search **sp,
     int *stale, struct err *e);
 void search_close(struct search *s);
 

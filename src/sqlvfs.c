@@ -33,9 +33,10 @@ enum kind { KIND_MAIN, KIND_WAL, KIND_JOURNAL };
 struct sqlvfs {
 	sqlite3_vfs base;
 	sqlite3_vfs *root;
-	struct crypto_aead *aead;
+	struct crypto_aead *aead; /* NULL: plain, pages pass through */
 	char name[48];
 	char dbid[DBID_MAX + 1];
+	int io_failed;		  /* a read, write, sync... failed */
 };
 
 struct vfile {
@@ -127,8 +128,38 @@ first_page(const struct vfile *f, sqlite3_int64 off)
 	return off - rel + WAL_FRAME_HEADER;
 }
 
+/*
+ * Notes an I/O failure of the file underneath: SQLite reports a page it
+ * could not read as a malformed database, and the caller must know it
+ * was the disk.  (A short read is not a failure; a page that does not
+ * decrypt is damage, reported as SQLITE_IOERR_DATA.)
+ */
+static int
+io(struct vfile *f, int rc)
+{
+	if ((rc & 0xff) == SQLITE_IOERR && rc != SQLITE_IOERR_SHORT_READ &&
+	    rc != SQLITE_IOERR_DATA)
+		f->v->io_failed = 1;
+	if ((rc & 0xff) == SQLITE_FULL)
+		f->v->io_failed = 1;
+	return rc;
+}
+
+static int
+vfile_read_pages(sqlite3_file *file, void *buf, int amt, sqlite3_int64 off);
+
 static int
 vfile_read(sqlite3_file *file, void *buf, int amt, sqlite3_int64 off)
+{
+	struct vfile *f = (struct vfile *)file;
+
+	if (f->v->aead == NULL)
+		return io(f, REAL(f)->pMethods->xRead(REAL(f), buf, amt, off));
+	return io(f, vfile_read_pages(file, buf, amt, off));
+}
+
+static int
+vfile_read_pages(sqlite3_file *file, void *buf, int amt, sqlite3_int64 off)
 {
 	struct vfile *f = (struct vfile *)file;
 	unsigned char *out = buf;
@@ -185,6 +216,8 @@ vfile_write(sqlite3_file *file, const void *buf, int amt, sqlite3_int64 off)
 	struct vfile *f = (struct vfile *)file;
 	int is_page, rc;
 
+	if (f->v->aead == NULL)
+		return io(f, REAL(f)->pMethods->xWrite(REAL(f), buf, amt, off));
 	switch (f->kind) {
 	case KIND_MAIN:
 		if (amt != SQLVFS_PAGE || off % SQLVFS_PAGE != 0)
@@ -199,10 +232,11 @@ vfile_write(sqlite3_file *file, const void *buf, int amt, sqlite3_int64 off)
 		break;
 	}
 	if (!is_page)
-		return REAL(f)->pMethods->xWrite(REAL(f), buf, amt, off);
+		return io(f, REAL(f)->pMethods->xWrite(REAL(f), buf, amt, off));
 	rc = seal_page(f, buf, off, f->page);
 	if (rc == SQLITE_OK)
-		rc = REAL(f)->pMethods->xWrite(REAL(f), f->page, amt, off);
+		rc = io(f, REAL(f)->pMethods->xWrite(REAL(f), f->page, amt,
+		    off));
 	return rc;
 }
 
@@ -224,13 +258,14 @@ vfile_close(sqlite3_file *file)
 static int
 vfile_truncate(sqlite3_file *f, sqlite3_int64 size)
 {
-	return REAL(f)->pMethods->xTruncate(REAL(f), size);
+	return io((struct vfile *)f, REAL(f)->pMethods->xTruncate(REAL(f),
+	    size));
 }
 
 static int
 vfile_sync(sqlite3_file *f, int flags)
 {
-	return REAL(f)->pMethods->xSync(REAL(f), flags);
+	return io((struct vfile *)f, REAL(f)->pMethods->xSync(REAL(f), flags));
 }
 
 static int
@@ -377,8 +412,8 @@ sqlvfs_new(const unsigned char key[CRYPTO_KEY_LEN], const char *dbid,
 	if (v == NULL)
 		return err_nomem(e);
 	v->root = sqlite3_vfs_find(NULL);
-	rc = v->root != NULL ? crypto_aead_new(&v->aead, key) :
-	    DOSSIER_EINTERNAL;
+	rc = v->root == NULL ? DOSSIER_EINTERNAL : key == NULL ? DOSSIER_OK :
+	    crypto_aead_new(&v->aead, key);
 	if (rc != DOSSIER_OK) {
 		free(v);
 		return err_set(e, rc, "cannot set up page encryption");
@@ -419,7 +454,23 @@ sqlvfs_name(const struct sqlvfs *v)
 }
 
 int
+sqlvfs_io_failed(struct sqlvfs *v)
+{
+	int failed = v != NULL && v->io_failed;
+
+	if (v != NULL)
+		v->io_failed = 0;
+	return failed;
+}
+
+int
 sqlvfs_prepare(sqlite3 *db, struct err *e)
+{
+	return sqlvfs_prepare_as(db, 1, e);
+}
+
+int
+sqlvfs_prepare_as(sqlite3 *db, int encrypted, struct err *e)
 {
 	int reserve = SQLVFS_RESERVE, rc;
 	char sql[160];
@@ -428,9 +479,11 @@ sqlvfs_prepare(sqlite3 *db, struct err *e)
 	snprintf(sql, sizeof(sql), "PRAGMA page_size=%d; PRAGMA mmap_size=0;"
 	    " PRAGMA temp_store=MEMORY;", SQLVFS_PAGE);
 	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK && encrypted)
 		rc = sqlite3_file_control(db, "main",
 		    SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+	else
+		reserve = 0;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL;", NULL, NULL,
 		    NULL);

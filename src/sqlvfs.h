@@ -30,8 +30,10 @@ struct sqlvfs;
 
 /*
  * Registers a VFS encrypting under key (copied to secure memory) with
- * database id dbid (bound into every page).  Free with sqlvfs_free()
- * after every connection using it is closed.
+ * database id dbid (bound into every page); key NULL: a plain VFS whose
+ * pages pass through unchanged (the catalog until its pages are
+ * encrypted, and the benchmark's "encryption off").  Free with
+ * sqlvfs_free() after every connection using it is closed.
  */
 int sqlvfs_new(const unsigned char key[CRYPTO_KEY_LEN], const char *dbid,
     struct sqlvfs **vp, struct err *e);
@@ -41,11 +43,20 @@ void sqlvfs_free(struct sqlvfs *v);
 const char *sqlvfs_name(const struct sqlvfs *v);
 
 /*
+ * Did an operation of the files underneath fail (EIO, ENOSPC...) since
+ * the last call?  SQLite reports a page it could not read as a malformed
+ * database; this tells a disk error from damage.  Resets the flag.
+ */
+int sqlvfs_io_failed(struct sqlvfs *v);
+
+/*
  * Sets up a connection opened through the VFS: page size, reserved bytes
  * (before anything is written to a new database), WAL, temporary files in
  * memory, no memory mapping.  Returns DOSSIER_OK or DOSSIER_ECORRUPT /
  * DOSSIER_EIO with a message.
  */
 int sqlvfs_prepare(struct sqlite3 *db, struct err *e);
+/* The same for a database of a plain VFS (encrypted 0): no reserve. */
+int sqlvfs_prepare_as(struct sqlite3 *db, int encrypted, struct err *e);
 
 #endif

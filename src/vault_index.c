@@ -508,7 +508,7 @@ vault_index_open(struct dossier *d, int level, struct search **sp)
 		x->version = lk->version;
 		rc = sqlvfs_new(lk->key + LK_INDEX, dbid, &x->vfs, &d->err);
 		if (rc == DOSSIER_OK)
-			rc = search_open(path, sqlvfs_name(x->vfs), &x->s,
+			rc = search_open(path, x->vfs, &x->s,
 			    &stale, &d->err);
 		if (rc != DOSSIER_OK) {
 			search_close(x->s);

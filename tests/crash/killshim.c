@@ -1,15 +1,28 @@
 /*
- * killshim.c: an LD_PRELOAD shim for the crash harness (tests/crash/).
+ * killshim.c: an LD_PRELOAD shim for the crash and fault harnesses
+ * (tests/crash/).
  *
- * Counts the calls that change files (write, pwrite, fsync, fdatasync,
- * rename, link, unlink, ftruncate, mkdir, rmdir) and kills the process
- * with SIGKILL just before the N-th one, N = $DOSSIER_KILL_AT.  With
- * $DOSSIER_KILL_COUNT set to a file name, the number of such calls made is
- * written there at exit, so the harness knows how many kill points an
- * operation has.
+ * Kills: counts the calls that change files (write, pwrite, fsync,
+ * fdatasync, rename, link, unlink, ftruncate, mkdir, rmdir) and kills the
+ * process with SIGKILL just before the N-th one, N = $DOSSIER_KILL_AT.
+ * With $DOSSIER_KILL_COUNT set to a file name, the number of such calls
+ * made is written there at exit, so the harness knows how many kill
+ * points an operation has.
+ *
+ * Faults: counts the I/O calls on files (read, pread, write, pwrite,
+ * fsync, fdatasync, ftruncate; not the terminal) and makes the N-th one
+ * fail, N = $DOSSIER_FAULT_AT: with errno $DOSSIER_FAULT_ERRNO ("EIO",
+ * the default, or "ENOSPC", a full disk: only writes, syncs and truncates
+ * fail, reads go on), only that call or, with $DOSSIER_FAULT_MODE=always,
+ * every one from there on; with
+ * $DOSSIER_FAULT_MODE=short a write at N writes half its bytes and says
+ * so (a short write).  $DOSSIER_FAULT_COUNT names the file that receives
+ * the number of I/O calls made.
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +32,9 @@
 
 static long calls;
 static long kill_at = -1;
+static long iocalls;
+static long fault_at = -1;
+static int fault_errno = EIO, fault_always, fault_short;
 
 __attribute__((constructor)) static void
 shim_init(void)
@@ -27,21 +43,56 @@ shim_init(void)
 
 	if (s != NULL)
 		kill_at = atol(s);
+	s = getenv("DOSSIER_FAULT_AT");
+	if (s != NULL)
+		fault_at = atol(s);
+	s = getenv("DOSSIER_FAULT_ERRNO");
+	if (s != NULL && strcmp(s, "ENOSPC") == 0)
+		fault_errno = ENOSPC;
+	s = getenv("DOSSIER_FAULT_MODE");
+	fault_always = s != NULL && strcmp(s, "always") == 0;
+	fault_short = s != NULL && strcmp(s, "short") == 0;
 }
 
-__attribute__((destructor)) static void
-shim_fini(void)
+static void
+write_count(const char *var, long n)
 {
-	const char *path = getenv("DOSSIER_KILL_COUNT");
+	const char *path = getenv(var);
 	FILE *f;
 
 	if (path == NULL)
 		return;
 	f = fopen(path, "w");
 	if (f != NULL) {
-		fprintf(f, "%ld\n", calls);
+		fprintf(f, "%ld\n", n);
 		fclose(f);
 	}
+}
+
+__attribute__((destructor)) static void
+shim_fini(void)
+{
+	write_count("DOSSIER_KILL_COUNT", calls);
+	write_count("DOSSIER_FAULT_COUNT", iocalls);
+}
+
+/*
+ * Is this I/O call (a write when writing) the one to fail?  1: fail with
+ * errno set; 2: write short; 0: go on.
+ */
+static int
+fault(int writing)
+{
+	long n = ++iocalls;
+
+	if (fault_at < 0 || n < fault_at || (n > fault_at && !fault_always))
+		return 0;
+	if (fault_short)
+		return writing && n == fault_at ? 2 : 0;
+	if (!writing && fault_errno == ENOSPC)
+		return 0;
+	errno = fault_errno;
+	return 1;
 }
 
 static void
@@ -59,27 +110,43 @@ point(void)
 ssize_t
 write(int fd, const void *p, size_t n)
 {
+	int f = 0;
+
 	NEXT(write);
 	/* Output to the terminal or a pipe is not a file change. */
-	if (fd > 2)
+	if (fd > 2) {
 		point();
-	return next_write(fd, p, n);
+		f = fault(1);
+	}
+	if (f == 1)
+		return -1;
+	return next_write(fd, p, f == 2 && n > 1 ? n / 2 : n);
 }
 
 ssize_t
 pwrite(int fd, const void *p, size_t n, off_t off)
 {
+	int f;
+
 	NEXT(pwrite);
 	point();
-	return next_pwrite(fd, p, n, off);
+	f = fault(1);
+	if (f == 1)
+		return -1;
+	return next_pwrite(fd, p, f == 2 && n > 1 ? n / 2 : n, off);
 }
 
 ssize_t
 pwrite64(int fd, const void *p, size_t n, off_t off)
 {
+	int f;
+
 	NEXT(pwrite64);
 	point();
-	return next_pwrite64(fd, p, n, off);
+	f = fault(1);
+	if (f == 1)
+		return -1;
+	return next_pwrite64(fd, p, f == 2 && n > 1 ? n / 2 : n, off);
 }
 
 int
@@ -87,6 +154,8 @@ fsync(int fd)
 {
 	NEXT(fsync);
 	point();
+	if (fault(1) == 1)
+		return -1;
 	return next_fsync(fd);
 }
 
@@ -95,6 +164,8 @@ fdatasync(int fd)
 {
 	NEXT(fdatasync);
 	point();
+	if (fault(1) == 1)
+		return -1;
 	return next_fdatasync(fd);
 }
 
@@ -127,6 +198,8 @@ ftruncate(int fd, off_t n)
 {
 	NEXT(ftruncate);
 	point();
+	if (fault(1) == 1)
+		return -1;
 	return next_ftruncate(fd, n);
 }
 
@@ -144,4 +217,31 @@ rmdir(const char *p)
 	NEXT(rmdir);
 	point();
 	return next_rmdir(p);
+}
+
+ssize_t
+read(int fd, void *p, size_t n)
+{
+	NEXT(read);
+	if (fd > 2 && fault(0) == 1)
+		return -1;
+	return next_read(fd, p, n);
+}
+
+ssize_t
+pread(int fd, void *p, size_t n, off_t off)
+{
+	NEXT(pread);
+	if (fault(0) == 1)
+		return -1;
+	return next_pread(fd, p, n, off);
+}
+
+ssize_t
+pread64(int fd, void *p, size_t n, off_t off)
+{
+	NEXT(pread64);
+	if (fault(0) == 1)
+		return -1;
+	return next_pread64(fd, p, n, off);
 }

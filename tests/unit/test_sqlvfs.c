@@ -263,13 +263,13 @@ test_search_index(void **state)
 
 	snprintf(path, sizeof(path), "%s/i.db", f->dir);
 	d.body_len = strlen(d.body);
-	assert_int_equal(search_open(path, sqlvfs_name(f->v), &s, &stale, &e),
+	assert_int_equal(search_open(path, f->v, &s, &stale, &e),
 	    0);
 	assert_int_equal(search_put(s, 7, &d, &e), 0);
 	search_close(s);
 	assert_false(found_anywhere(f, "PAGEQZX"));
 	assert_false(found_anywhere(f, "HT-2022"));
-	assert_int_equal(search_open(path, sqlvfs_name(f->v), &s, &stale, &e),
+	assert_int_equal(search_open(path, f->v, &s, &stale, &e),
 	    0);
 	assert_false(stale);
 	{

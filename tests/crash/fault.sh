@@ -1,0 +1,160 @@
+#!/bin/sh
+# The fault harness: I/O errors at the reads, writes, syncs and truncates
+# of an operation (tests/crash/killshim.c): EIO at one call (transient),
+# EIO at every call from one on (a dead disk), ENOSPC at every write from
+# one on (a full disk), and a short write.  Operations: add, update, meta,
+# purge (writes), search and audit log (reads, which write their audit
+# record).  After each faulted run:
+#   - it exited 0, or 1 with one line "dossier: ..." on stderr (a read
+#     that fails is an I/O error, not damage: exit 6 is wrong here);
+#   - dossier verify --read-data and dossier audit verify exit 0, tmp/ is
+#     empty;
+#   - a write that exited 0 is there whole; one that failed is not there at
+#     all, unless its message says it was done ("done, but its audit
+#     checkpoint could not be written"); a read changed nothing.
+# One "ok - OP MODE at N" line per point.
+#
+# Environment: DOSSIER_FAULT_POINTS (default 3; make fault-long: 40) points per operation and
+# mode, spread over its I/O calls; DOSSIER_FAULT_OPS the operations.
+. "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/harness.inc"
+
+POINTS=${DOSSIER_FAULT_POINTS:-3}
+OPS=${DOSSIER_FAULT_OPS:-"add update meta purge search audit"}
+MODES="once:EIO always:EIO always:ENOSPC short:EIO"
+
+if [ ! -f "$SHIM" ]; then
+	fail "the shim is built" "missing: $SHIM (make builds it)"
+	done_testing
+fi
+
+# fpoint OP MODE ERRNO N DIR: one faulted run on a copy of the template.
+fpoint() {
+	_op=$1
+	_mode=$2
+	_errno=$3
+	_n=$4
+	_dir=$5
+	_v=$_dir/vault
+	_why=
+	rm -rf "$_v"
+	cp -a "$TEMPLATE" "$_v"
+	op_run "$_op" "$_v" LD_PRELOAD="$SHIM" DOSSIER_FAULT_AT="$_n" \
+	    DOSSIER_FAULT_MODE="$_mode" DOSSIER_FAULT_ERRNO="$_errno" \
+	    >"$_dir/op.out" 2>"$_dir/op.err" </dev/null
+	_rc=$?
+	if [ $_rc -ne 0 ] && [ $_rc -ne 1 ]; then
+		_why="exit $_rc, not 0 or 1: $(head -n 3 "$_dir/op.err")"
+	elif [ $_rc -eq 1 ] && { [ "$(wc -l <"$_dir/op.err")" -ne 1 ] ||
+	    ! grep -q '^dossier: ' "$_dir/op.err"; }; then
+		_why="not one 'dossier: ' line: $(head -n 3 "$_dir/op.err")"
+	fi
+	if [ -z "$_why" ]; then
+		"$D" -V "$_v" verify --read-data >"$_dir/v.out" 2>"$_dir/v.err" ||
+		    _why="verify --read-data: $(cat "$_dir/v.out" "$_dir/v.err" | head -n 4)"
+	fi
+	if [ -z "$_why" ]; then
+		"$D" -V "$_v" audit verify >"$_dir/a.out" 2>"$_dir/a.err" ||
+		    _why="audit verify: $(head -n 3 "$_dir/a.err")"
+	fi
+	if [ -z "$_why" ] && [ -n "$(ls -A "$_v/tmp")" ]; then
+		_why="tmp/ not empty: $(ls -A "$_v/tmp" | head -n 3 | tr '\n' ' ')"
+	fi
+	if [ -z "$_why" ]; then
+		case $_op in
+		search | audit) _sop=add _want=absent ;;
+		*)
+			_sop=$_op
+			if [ $_rc -eq 0 ] || grep -q 'done, but' "$_dir/op.err"; then
+				_want=applied
+			else
+				_want=absent
+			fi
+			;;
+		esac
+		_st=$(state "$_sop" "$_v" "$_dir") || _why="$_st"
+		[ -z "$_why" ] && [ "$_st" != "$_want" ] &&
+		    _why="state '$_st' after exit $_rc, expected '$_want': $(head -n 1 "$_dir/op.err")"
+	fi
+	if [ -z "$_why" ]; then
+		printf 'ok - %s %s %s at %s (exit %s)\n' "$_op" "$_mode" "$_errno" \
+		    "$_n" "$_rc"
+		echo $_rc >>"$_dir/codes"
+	else
+		printf 'not ok - %s %s %s at %s\n' "$_op" "$_mode" "$_errno" "$_n"
+		printf '%s\n' "$_why" | sed 's/^/# /'
+	fi
+}
+
+# The harness can fail: a vault damaged beforehand is caught.
+mkdir -p "$T/self"
+cp -a "$TEMPLATE" "$T/self.keep"
+find "$TEMPLATE/objects" -type f | head -n 1 | while read -r f; do
+	printf 'X' | dd of="$f" bs=1 seek=60 conv=notrunc 2>/dev/null
+done
+if fpoint search once EIO 1000000 "$T/self" | grep -q '^not ok '; then
+	pass "harness: a point fails on a vault damaged beforehand"
+else
+	fail "harness: a point fails on a vault damaged beforehand"
+fi
+rm -rf "$TEMPLATE"
+mv "$T/self.keep" "$TEMPLATE"
+
+total=0
+for op in $OPS; do
+	mkdir -p "$T/count/$op"
+	cp -a "$TEMPLATE" "$T/count/$op/vault"
+	op_run "$op" "$T/count/$op/vault" LD_PRELOAD="$SHIM" \
+	    DOSSIER_FAULT_COUNT="$T/count/$op/k" >/dev/null 2>"$T/count/$op/err" \
+	    </dev/null
+	rc=$?
+	k=$(cat "$T/count/$op/k" 2>/dev/null)
+	if [ $rc -ne 0 ] || [ -z "$k" ] || [ "$k" -lt 1 ]; then
+		fail "$op: counted its I/O calls" "exit $rc, count '$k'"
+		continue
+	fi
+	pass "$op: $k I/O calls"
+	for m in $MODES; do
+		mode=${m%%:*}
+		errno=${m#*:}
+		# POINTS points spread over 1..k, the last call included.
+		: >"$T/points"
+		i=1
+		while [ $i -le "$POINTS" ]; do
+			echo $(((k * i + POINTS - 1) / POINTS)) >>"$T/points"
+			i=$((i + 1))
+		done
+		sort -n -u "$T/points" -o "$T/points"
+		j=0
+		while [ $j -lt "$JOBS" ]; do
+			mkdir -p "$T/w$j"
+			(
+				i=0
+				while read -r n; do
+					[ $((i % JOBS)) -eq $j ] &&
+					    fpoint "$op" "$mode" "$errno" "$n" "$T/w$j" \
+					    >"$T/res.$op.$mode.$errno.$n" 2>&1
+					i=$((i + 1))
+				done <"$T/points"
+			) &
+			j=$((j + 1))
+		done
+		wait
+		while read -r n; do
+			cat "$T/res.$op.$mode.$errno.$n"
+			total=$((total + 1))
+		done <"$T/points"
+	done
+	NPASS=$((NPASS + $(cat "$T"/res.$op.* | grep -c '^ok ')))
+	NFAIL=$((NFAIL + $(cat "$T"/res.$op.* | grep -c '^not ok ')))
+done
+# Some faults must have failed an operation, or the shim missed them.
+failed=$(cat "$T"/w*/codes 2>/dev/null | grep -c -x 1)
+if [ "$failed" -gt 0 ]; then
+	pass "$failed of $total faulted runs failed cleanly, the others were absorbed"
+else
+	fail "faults made operations fail" "none of $total failed"
+fi
+diag "$total fault points in $((($(now_ms) - START) / 1000)) s with $JOBS jobs"
+
+done_testing
