@@ -112,9 +112,15 @@ format:
 analyze:
 	scan-build --status-bugs $(MAKE) BUILD=build/analyze all
 
+# The comparison build of make bench: index pages not encrypted (never
+# installed, never tested: it exists to measure what encryption costs).
+BENCH_PLAIN = build/benchplain
+
 bench: all $(BUILD)/bench/search_bench
+	$(MAKE) BUILD=$(BENCH_PLAIN) OPT="$(OPT) -DDOSSIER_BENCH_PLAIN_PAGES" \
+		$(BENCH_PLAIN)/dossier $(BENCH_PLAIN)/bench/search_bench
 	sh bench/run.sh $(BUILD)
-	sh bench/search.sh $(BUILD)
+	sh bench/search.sh $(BUILD) $(BENCH_PLAIN)
 
 $(BUILD)/bench/search_bench: bench/search_bench.c $(BUILD)/libdossier.a
 	@mkdir -p $(dir $@)

@@ -6,8 +6,15 @@
 # (the index is in line already), index size / text size, and in-process
 # search latency p50/p95 for 2-character, 1-character, number and 3-term
 # queries (top 20, ranked).
+#
+# With a second build directory (make bench passes build/benchplain, made
+# with -DDOSSIER_BENCH_PLAIN_PAGES: index pages not encrypted), the first
+# BENCH_CRYPTO_DOCS documents (default 20000) are filed and searched with
+# both builds in this run, and the cost of page encryption is reported as
+# ratios: filing time, and p95 of each query.
 set -eu
 build=${1:-build/rel}
+plain=${2:-}
 docs=${BENCH_DOCS:-100000}
 dossier=$(cd "$build" && pwd)/dossier
 benchbin=$(cd "$build" && pwd)/bench/search_bench
@@ -53,3 +60,42 @@ awk -v n="$docs" -v a="$t0" -v b="$t1" -v c="$t2" -v x="$index" -v t="$text" \
 	printf "index size / text:    %.2f\n", x / t
 }'
 "$benchbin" "$work/vault" bench 40 合同 保险 档 HT-2010-0010 "合同 维修 客户"
+
+[ -n "$plain" ] || exit 0
+cdocs=${BENCH_CRYPTO_DOCS:-20000}
+[ "$cdocs" -gt "$docs" ] && cdocs=$docs
+dirs=$(ls -d "$work"/docs/* | head -n $(((cdocs + 999) / 1000)))
+plainbin=$(cd "$plain" && pwd)/dossier
+plainbench=$(cd "$plain" && pwd)/bench/search_bench
+echo
+echo "encryption cost: $cdocs documents, index pages encrypted vs not (same run)"
+for b in enc plain; do
+	if [ $b = enc ]; then bin=$dossier bb=$benchbin; else bin=$plainbin bb=$plainbench; fi
+	v="$work/vault-$b"
+	"$bin" -q init "$v" --admin bench >/dev/null
+	a=$(date +%s.%N)
+	# shellcheck disable=SC2086
+	"$bin" -q -V "$v" add -r $dirs >/dev/null
+	z=$(date +%s.%N)
+	echo "$a $z" >"$work/file-$b"
+	"$bb" "$v" bench 40 合同 档 HT-2010-0010 "合同 维修 客户" >"$work/q-$b"
+done
+python3 - "$work" <<'PY2'
+import sys
+w = sys.argv[1]
+def secs(b):
+    a, z = map(float, open("%s/file-%s" % (w, b)).read().split())
+    return z - a
+def p95(b):
+    out = {}
+    for line in open("%s/q-%s" % (w, b), encoding="utf-8"):
+        parts = line.split()
+        i = parts.index("p95")
+        out[" ".join(parts[:parts.index("p50")])] = float(parts[i + 1])
+    return out
+fe, fp = secs("enc"), secs("plain")
+print("filing:  %.1f s encrypted, %.1f s plain: %.2fx" % (fe, fp, fe / fp))
+qe, qp = p95("enc"), p95("plain")
+for q in qe:
+    print("p95 %-20s %7.2f ms encrypted, %7.2f ms plain: %.2fx" % (q, qe[q], qp[q], qe[q] / max(qp[q], 0.01)))
+PY2

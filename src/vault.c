@@ -792,9 +792,18 @@ dossier_unlock(struct dossier *d, const char *user, const char *pass,
 	if (d->secret == NULL)
 		return err_nomem(&d->err);
 	rc = vault_check_user_name(&ignored, user);
-	found = rc == DOSSIER_OK &&
-	    catalog_user_get(d->cat, user, &d->user, &ignored) == DOSSIER_OK &&
-	    catalog_slot_get(d->cat, user, &slot, &ignored) == DOSSIER_OK;
+	if (rc == DOSSIER_OK)
+		rc = catalog_user_get(d->cat, user, &d->user, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = catalog_slot_get(d->cat, user, &slot, &d->err);
+	/* A catalog that cannot be read is not a wrong passphrase. */
+	if (rc != DOSSIER_OK && rc != DOSSIER_ENOTFOUND &&
+	    rc != DOSSIER_EUSAGE) {
+		lock_keys(d);
+		return rc;
+	}
+	found = rc == DOSSIER_OK;
+	err_clear(&d->err);
 	if (!found) {
 		/*
 		 * Same work as a real attempt, so that timing does not tell

@@ -506,7 +506,15 @@ vault_index_open(struct dossier *d, int level, struct search **sp)
 		snprintf(path, sizeof(path), "%s/index/%d-v%u.db", d->root,
 		    level, lk->version);
 		x->version = lk->version;
+#ifdef DOSSIER_BENCH_PLAIN_PAGES
+		/*
+		 * Only in the benchmark's comparison build (make bench): the
+		 * same page layout without encryption, to measure its cost.
+		 */
+		rc = sqlvfs_new(NULL, dbid, &x->vfs, &d->err);
+#else
 		rc = sqlvfs_new(lk->key + LK_INDEX, dbid, &x->vfs, &d->err);
+#endif
 		if (rc == DOSSIER_OK)
 			rc = search_open(path, x->vfs, &x->s,
 			    &stale, &d->err);
