@@ -75,6 +75,11 @@ catalog_dberr(struct catalog *c, struct err *e, const char *what)
 {
 	int code = sqlite3_errcode(c->db);
 
+	if (sqlvfs_damaged(c->vfs)) {
+		sqlvfs_io_failed(c->vfs);
+		return err_set(e, DOSSIER_ECORRUPT, "catalog '%s' is damaged: a "
+		    "page does not decrypt", c->path);
+	}
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return err_set(e, DOSSIER_EBUSY,
 		    "vault is busy: another process holds it (%s)", what);

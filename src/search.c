@@ -34,6 +34,11 @@ dberr(struct search *s, struct err *e, const char *what)
 {
 	int code = sqlite3_errcode(s->db);
 
+	if (sqlvfs_damaged(s->vfs)) {
+		sqlvfs_io_failed(s->vfs);
+		return err_set(e, DOSSIER_ECORRUPT, "index '%s' is damaged: a "
+		    "page does not decrypt", s->path);
+	}
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return err_set(e, DOSSIER_EBUSY, "index '%s' is busy (%s)",
 		    s->path, what);

@@ -37,6 +37,7 @@ struct sqlvfs {
 	char name[48];
 	char dbid[DBID_MAX + 1];
 	int io_failed;		  /* a read, write, sync... failed */
+	int damaged;		  /* a page did not decrypt */
 };
 
 struct vfile {
@@ -98,8 +99,10 @@ open_page(struct vfile *f, const unsigned char *in, sqlite3_int64 off,
 
 	if (crypto_aead_open_with(f->v->aead, nonce, ad, adlen, in,
 	    SQLVFS_PAGE - SQLVFS_RESERVE, nonce + CRYPTO_NONCE_LEN, out) !=
-	    DOSSIER_OK)
+	    DOSSIER_OK) {
+		f->v->damaged = 1;
 		return SQLITE_IOERR_DATA;
+	}
 	memset(out + SQLVFS_PAGE - SQLVFS_RESERVE, 0, SQLVFS_RESERVE);
 	return SQLITE_OK;
 }
@@ -451,6 +454,16 @@ const char *
 sqlvfs_name(const struct sqlvfs *v)
 {
 	return v->name;
+}
+
+int
+sqlvfs_damaged(struct sqlvfs *v)
+{
+	int damaged = v != NULL && v->damaged;
+
+	if (v != NULL)
+		v->damaged = 0;
+	return damaged;
 }
 
 int

@@ -50,6 +50,13 @@ const char *sqlvfs_name(const struct sqlvfs *v);
 int sqlvfs_io_failed(struct sqlvfs *v);
 
 /*
+ * Did a page fail to decrypt (damage, a wrong key, a page moved) since the
+ * last call?  However SQLite words the error then (FTS5 may call it a
+ * failed constructor), it is damage.  Resets the flag.
+ */
+int sqlvfs_damaged(struct sqlvfs *v);
+
+/*
  * Sets up a connection opened through the VFS: page size, reserved bytes
  * (before anything is written to a new database), WAL, temporary files in
  * memory, no memory mapping.  Returns DOSSIER_OK or DOSSIER_ECORRUPT /
