@@ -10,8 +10,9 @@
 # With a second build directory (make bench passes build/benchplain, made
 # with -DDOSSIER_BENCH_PLAIN_PAGES: index pages not encrypted), the first
 # BENCH_CRYPTO_DOCS documents (default 20000) are filed and searched with
-# both builds in this run, and the cost of page encryption is reported as
-# ratios: filing time, and p95 of each query.
+# both builds in this run (twice, in alternating order; the better figure
+# counts), and the cost of page encryption is reported as ratios: filing
+# time, and p95 of each query.
 set -eu
 build=${1:-build/rel}
 plain=${2:-}
@@ -69,29 +70,40 @@ plainbin=$(cd "$plain" && pwd)/dossier
 plainbench=$(cd "$plain" && pwd)/bench/search_bench
 echo
 echo "encryption cost: $cdocs documents, index pages encrypted vs not (same run)"
-for b in enc plain; do
-	if [ $b = enc ]; then bin=$dossier bb=$benchbin; else bin=$plainbin bb=$plainbench; fi
-	v="$work/vault-$b"
-	"$bin" -q init "$v" --admin bench >/dev/null
-	a=$(date +%s.%N)
-	# shellcheck disable=SC2086
-	"$bin" -q -V "$v" add -r $dirs >/dev/null
-	z=$(date +%s.%N)
-	echo "$a $z" >"$work/file-$b"
-	"$bb" "$v" bench 40 合同 档 HT-2010-0010 "合同 维修 客户" >"$work/q-$b"
+# Two rounds in alternating order; the better figure of each build counts
+# (the machine is shared, and whichever runs second pays for the first's
+# write-back).
+for order in "enc plain" "plain enc"; do
+	for b in $order; do
+		if [ $b = enc ]; then bin=$dossier bb=$benchbin; else bin=$plainbin bb=$plainbench; fi
+		v="$work/vault-$b"
+		rm -rf "$v"
+		"$bin" -q init "$v" --admin bench >/dev/null
+		sync
+		a=$(date +%s.%N)
+		# shellcheck disable=SC2086
+		"$bin" -q -V "$v" add -r $dirs >/dev/null
+		z=$(date +%s.%N)
+		echo "$a $z" >>"$work/file-$b"
+		"$bb" "$v" bench 40 合同 档 HT-2010-0010 "合同 维修 客户" >>"$work/q-$b"
+	done
 done
 python3 - "$work" <<'PY2'
 import sys
 w = sys.argv[1]
 def secs(b):
-    a, z = map(float, open("%s/file-%s" % (w, b)).read().split())
-    return z - a
+    best = None
+    for line in open("%s/file-%s" % (w, b)):
+        a, z = map(float, line.split())
+        best = z - a if best is None else min(best, z - a)
+    return best
 def p95(b):
     out = {}
     for line in open("%s/q-%s" % (w, b), encoding="utf-8"):
         parts = line.split()
         i = parts.index("p95")
-        out[" ".join(parts[:parts.index("p50")])] = float(parts[i + 1])
+        q = " ".join(parts[:parts.index("p50")])
+        out[q] = min(out.get(q, float(parts[i + 1])), float(parts[i + 1]))
     return out
 fe, fp = secs("enc"), secs("plain")
 print("filing:  %.1f s encrypted, %.1f s plain: %.2fx" % (fe, fp, fe / fp))
