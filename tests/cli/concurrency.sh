@@ -11,7 +11,7 @@
 D=$DOSSIER
 cd "$T" || exit 1
 new_vault
-SECS=${DOSSIER_CONCURRENCY_SECS:-12}
+SECS=${DOSSIER_CONCURRENCY_SECS:-8}
 printf '并发测试 第0版\n' >base.txt
 "$D" -q add base.txt --title 基准 >/dev/null 2>&1 || fail "set-up: add"
 

@@ -14,12 +14,12 @@
 #     checkpoint could not be written"); a read changed nothing.
 # One "ok - OP MODE at N" line per point.
 #
-# Environment: DOSSIER_FAULT_POINTS (default 3; make fault-long: 40) points per operation and
+# Environment: DOSSIER_FAULT_POINTS (default 2; make fault-long: 40) points per operation and
 # mode, spread over its I/O calls; DOSSIER_FAULT_OPS the operations.
 . "$(dirname "$0")/../cli/lib.sh"
 . "$(dirname "$0")/harness.inc"
 
-POINTS=${DOSSIER_FAULT_POINTS:-3}
+POINTS=${DOSSIER_FAULT_POINTS:-2}
 OPS=${DOSSIER_FAULT_OPS:-"add update meta purge search audit"}
 MODES="once:EIO always:EIO always:ENOSPC short:EIO"
 
