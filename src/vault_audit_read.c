@@ -300,7 +300,7 @@ verify_record(void *ctx, const struct audit_rec *r)
 	const unsigned char *pub;
 	struct err e;
 	void *nh;
-	int unsigned_ok;
+	int unsigned_ok, rc = DOSSIER_OK;
 
 	if (r->seq != v->expect) {
 		problem(v, v->expect, "record %lld: missing (the log goes from "
@@ -343,7 +343,10 @@ verify_record(void *ctx, const struct audit_rec *r)
 	}
 	memset(&t, 0, sizeof(t));
 	t.out = NULL;
-	if (open_detail(v->d, r, &t) != DOSSIER_OK) {
+	rc = open_detail(v->d, r, &t);
+	if (rc == DOSSIER_ENOMEM)
+		return err_nomem(&v->d->err);
+	if (rc != DOSSIER_OK) {
 		problem(v, r->seq, "record %lld: changed (its detail does not "
 		    "open)", (long long)r->seq);
 		return 1;
@@ -352,7 +355,9 @@ verify_record(void *ctx, const struct audit_rec *r)
 		v->claimed = t.checkpoints;
 	/* A new key for a user applies from the next record on. */
 	if (t.key[0] != '\0' && t.user[0] != '\0' &&
-	    add_key(v, t.user, r->seq + 1, t.key) != DOSSIER_OK) {
+	    (rc = add_key(v, t.user, r->seq + 1, t.key)) == DOSSIER_ENOMEM)
+		return err_nomem(&v->d->err);
+	if (t.key[0] != '\0' && t.user[0] != '\0' && rc != DOSSIER_OK) {
 		problem(v, r->seq, "record %lld: changed (a malformed key)",
 		    (long long)r->seq);
 		return 1;
@@ -361,7 +366,7 @@ verify_record(void *ctx, const struct audit_rec *r)
 		v->caphash = v->caphash ? 2 * v->caphash : 1024;
 		nh = realloc(v->hash, v->caphash * sizeof(*v->hash));
 		if (nh == NULL)
-			return DOSSIER_ENOMEM;
+			return err_nomem(&v->d->err);
 		v->hash = nh;
 	}
 	memcpy(v->hash[v->nhash++], r->hash, AUDIT_HASH_LEN);
