@@ -16,14 +16,14 @@
 #
 # Environment: DOSSIER, DOSSIER_BUILD (as tests/run.sh sets them);
 # DOSSIER_CRASH_BUDGET (seconds, default 80) bounds the time: the stride
-# grows when needed, but every operation keeps at least 40 points (all of
+# grows when needed, but every operation keeps at least 34 points (all of
 # them when it has fewer); DOSSIER_CRASH_JOBS (default: the number of
 # processors, at most 4) points run in parallel; DOSSIER_CRASH_OPS (default:
 # all six) the operations to try.
 . "$(dirname "$0")/../cli/lib.sh"
 
 BUDGET_MS=$((${DOSSIER_CRASH_BUDGET:-80} * 1000))
-MIN_POINTS=40
+MIN_POINTS=34
 OPS=${DOSSIER_CRASH_OPS:-"add update meta rm restore purge"}
 . "$(dirname "$0")/harness.inc"
 
