@@ -7,6 +7,7 @@
 #     are allowed, damage is not);
 #   - a second verify (--no-keys --json) finds nothing at all;
 #   - tmp/ is empty;
+#   - audit verify passes (at one point in three);
 #   - the operation is there whole or not at all, and every document's
 #     content is right (checked against the SHA-256 of the input, which
 #     verify --read-data proved the stored content matches, and by get for
@@ -68,6 +69,12 @@ $(cat "$_dir/v2.out" "$_dir/v2.err" | head -n 5)"
 	fi
 	if [ -z "$_why" ] && [ -n "$(ls -A "$_v/tmp")" ]; then
 		_why="tmp/ not empty after verify: $(ls -A "$_v/tmp" | head -n 5 | tr '\n' ' ')"
+	fi
+	# The audit log survives the kill too (checked at one point in three:
+	# each check unlocks, which costs a fifth of a second).
+	if [ -z "$_why" ] && [ $((_n % 3)) -eq 1 ] &&
+	    ! "$D" -V "$_v" audit verify >"$_dir/a.out" 2>"$_dir/a.err"; then
+		_why="audit verify after the kill: $(head -n 2 "$_dir/a.err")"
 	fi
 	_st=
 	if [ -z "$_why" ]; then
