@@ -179,6 +179,21 @@ vault_audit_append(struct dossier *d, const char *outcome)
 	return rc;
 }
 
+int
+vault_audit_commit(struct dossier *d, int rc)
+{
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_append(d, "allowed");
+	if (rc == DOSSIER_OK)
+		rc = catalog_commit(d->cat, &d->err); /* rolls back if it fails */
+	else
+		catalog_rollback(d->cat);
+	/* Its record went with the transaction. */
+	if (rc != DOSSIER_OK)
+		d->audit.written = 0;
+	return rc;
+}
+
 static int
 take_one(void *ctx, const struct audit_rec *r)
 {

@@ -261,16 +261,9 @@ change_doc(struct dossier *d, int64_t id, unsigned perm, const char *action,
 			row.modified = vault_now();
 		rc = vault_save_doc(d, &row, lk, &m, type);
 	}
-	if (rc == DOSSIER_OK) {
-		vault_op_target(d, id, row.version, row.level);
-		rc = vault_audit_append(d, "allowed");
-	}
 	if (rc == DOSSIER_OK)
-		rc = catalog_commit(d->cat, &d->err);
-	else
-		catalog_rollback(d->cat);
-	if (rc != DOSSIER_OK)
-		d->audit.written = 0;
+		vault_op_target(d, id, row.version, row.level);
+	rc = vault_audit_commit(d, rc);
 	/* A re-keying pass refreshes the indexes once, at its end. */
 	if (rc == DOSSIER_OK && strcmp(action, "rekey") != 0)
 		vault_index_refresh(d);
@@ -452,16 +445,9 @@ dossier_purge(struct dossier *d, int64_t id, const char *reason)
 		    &sealed, &d->err);
 	if (rc == DOSSIER_OK)
 		rc = catalog_doc_delete(d->cat, id, &d->err);
-	if (rc == DOSSIER_OK) {
-		vault_op_target(d, id, row.version, row.level);
-		rc = vault_audit_append(d, "allowed");
-	}
 	if (rc == DOSSIER_OK)
-		rc = catalog_commit(d->cat, &d->err);
-	else
-		catalog_rollback(d->cat);
-	if (rc != DOSSIER_OK)
-		d->audit.written = 0;
+		vault_op_target(d, id, row.version, row.level);
+	rc = vault_audit_commit(d, rc);
 	for (i = 0; rc == DOSSIER_OK && i < o.n; i++)
 		store_remove(d->store, o.names[i], &ignored);
 	/* Its text leaves the index now, not at the next search. */

@@ -908,13 +908,8 @@ dossier_update(struct dossier *d, int64_t id, const char *path,
 		vault_op_target(d, id, row.version, row.level);
 		rc = vault_op_detail(d, "file", fname);
 	}
-	if (rc == DOSSIER_OK)
-		rc = vault_audit_append(d, "allowed");
-	if (rc == DOSSIER_OK)
-		rc = catalog_commit(d->cat, &d->err);
+	rc = vault_audit_commit(d, rc);
 	in_tx = 0;
-	if (rc != DOSSIER_OK)
-		d->audit.written = 0;
 	if (rc == DOSSIER_OK && version != NULL)
 		*version = row.version;
 	if (rc == DOSSIER_OK)

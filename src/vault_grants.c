@@ -104,14 +104,7 @@ change_grant(struct dossier *d, const char *principal, unsigned perms,
 	}
 	if (rc == DOSSIER_OK)
 		rc = vault_policy_sign(d);
-	if (rc == DOSSIER_OK)
-		rc = vault_audit_append(d, "allowed");
-	if (rc == DOSSIER_OK)
-		rc = catalog_commit(d->cat, &d->err);
-	else
-		catalog_rollback(d->cat);
-	if (rc != DOSSIER_OK)
-		d->audit.written = 0;
+	rc = vault_audit_commit(d, rc);
 	if (rc == DOSSIER_OK)
 		rc = vault_policy_load(d);
 	buf_release(&g.category);
@@ -209,16 +202,9 @@ dossier_restrict(struct dossier *d, int64_t id, int on)
 		    vault_now(), &d->err);
 	if (rc == DOSSIER_OK)
 		rc = vault_policy_sign(d);
-	if (rc == DOSSIER_OK) {
-		vault_op_target(d, id, row.version, row.level);
-		rc = vault_audit_append(d, "allowed");
-	}
 	if (rc == DOSSIER_OK)
-		rc = catalog_commit(d->cat, &d->err);
-	else
-		catalog_rollback(d->cat);
-	if (rc != DOSSIER_OK)
-		d->audit.written = 0;
+		vault_op_target(d, id, row.version, row.level);
+	rc = vault_audit_commit(d, rc);
 	if (rc == DOSSIER_OK)
 		rc = vault_policy_load(d);
 	buf_release(&row.meta);

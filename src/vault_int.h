@@ -295,6 +295,12 @@ int vault_op_detail_int(struct dossier *d, const char *key, int64_t value);
 int vault_audit_append(struct dossier *d, const char *outcome);
 int vault_audit_own(struct dossier *d, const char *outcome);
 /*
+ * Ends a write's transaction: with rc DOSSIER_OK, appends the operation's
+ * record and commits; otherwise, or when either fails, rolls back.
+ * Returns the outcome.
+ */
+int vault_audit_commit(struct dossier *d, int rc);
+/*
  * Signs the last record a batch appended unsigned (see d->audit.batch),
  * before its transaction commits: the chain up to it covers the others.
  */

@@ -292,14 +292,7 @@ finish(struct dossier *d, int rc)
 {
 	if (rc == DOSSIER_OK)
 		rc = vault_policy_sign(d);
-	if (rc == DOSSIER_OK)
-		rc = vault_audit_append(d, "allowed");
-	if (rc == DOSSIER_OK)
-		rc = catalog_commit(d->cat, &d->err);
-	else
-		catalog_rollback(d->cat);
-	if (rc != DOSSIER_OK)
-		d->audit.written = 0;
+	rc = vault_audit_commit(d, rc);
 	if (rc == DOSSIER_OK)
 		rc = vault_reload_keys(d);
 	return rc;
@@ -401,14 +394,7 @@ passwd_self(struct dossier *d, const char *pass, size_t passlen)
 	rc = catalog_begin(d->cat, &d->err);
 	if (rc == DOSSIER_OK)
 		rc = catalog_slot_insert(d->cat, d->user.name, &slot, &d->err);
-	if (rc == DOSSIER_OK)
-		rc = vault_audit_append(d, "allowed");
-	if (rc == DOSSIER_OK)
-		rc = catalog_commit(d->cat, &d->err);
-	else
-		catalog_rollback(d->cat);
-	if (rc != DOSSIER_OK)
-		d->audit.written = 0;
+	rc = vault_audit_commit(d, rc);
 	if (rc == DOSSIER_OK)
 		d->must_change = 0;
 	return vault_done(d, rc);
