@@ -35,7 +35,7 @@ HDRS = $(wildcard include/*.h src/*.h src/extract/*.h src/cli/*.h tests/unit/*.h
 .PHONY: fault-long all deps demo check test asan asan-build clang check-deps \
 	check-format format analyze bench clean
 all: $(BUILD)/libdossier.a $(BUILD)/libdossier.so $(BUILD)/dossier \
-	$(UNIT_BIN) $(BUILD)/tests/killshim.so
+	$(UNIT_BIN) $(BUILD)/tests/killshim.so $(BUILD)/tests/catsql
 
 $(BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -55,6 +55,11 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libdossier.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< \
 		$(BUILD)/libdossier.a $(LIBS) $(TEST_LIBS)
+
+# The tests' insider tool: SQL on a vault's decrypted catalog.
+$(BUILD)/tests/catsql: tests/tools/catsql.c $(BUILD)/libdossier.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libdossier.a $(LIBS)
 
 # The crash harness's LD_PRELOAD shim (never linked into dossier itself).
 $(BUILD)/tests/killshim.so: tests/crash/killshim.c

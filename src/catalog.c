@@ -13,9 +13,9 @@
 #define BUSY_TIMEOUT_MS 10000
 
 
-/* The audit log (catalog_audit.c); also made in catalogs from before it. */
+/* The audit log (catalog_audit.c). */
 #define AUDIT_SCHEMA \
-    "CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY," \
+    "CREATE TABLE audit(seq INTEGER PRIMARY KEY," \
     " time INTEGER NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL," \
     " doc INTEGER NOT NULL, version INTEGER NOT NULL," \
     " level INTEGER NOT NULL, outcome TEXT NOT NULL, detail BLOB NOT NULL," \
@@ -27,11 +27,8 @@ static const char schema[] =
     "CREATE TABLE user(name TEXT PRIMARY KEY, role TEXT NOT NULL,"
     " clearance INTEGER NOT NULL, x_pub BLOB NOT NULL, ed_pub BLOB NOT NULL,"
     " created INTEGER NOT NULL, certifier TEXT NOT NULL, cert BLOB NOT NULL,"
-    " disabled INTEGER NOT NULL DEFAULT 0, groups TEXT NOT NULL DEFAULT '');"
-    "CREATE TABLE keyslot(id INTEGER PRIMARY KEY,"
-    " user TEXT NOT NULL REFERENCES user(name), salt BLOB NOT NULL,"
-    " t INTEGER NOT NULL, m INTEGER NOT NULL, p INTEGER NOT NULL,"
-    " blob BLOB NOT NULL, one_time INTEGER NOT NULL DEFAULT 0);"
+    " disabled INTEGER NOT NULL DEFAULT 0, groups TEXT NOT NULL DEFAULT '',"
+    " slot BLOB NOT NULL DEFAULT x'', one_time INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE level_key(level INTEGER NOT NULL, version INTEGER NOT NULL,"
     " created INTEGER NOT NULL, PRIMARY KEY(level, version));"
     "CREATE TABLE sealed_key(user TEXT NOT NULL REFERENCES user(name),"
@@ -77,8 +74,8 @@ catalog_dberr(struct catalog *c, struct err *e, const char *what)
 
 	if (sqlvfs_damaged(c->vfs)) {
 		sqlvfs_io_failed(c->vfs);
-		return err_set(e, DOSSIER_ECORRUPT, "catalog '%s' is damaged: a "
-		    "page does not decrypt", c->path);
+		return err_set(e, DOSSIER_ECORRUPT, "%s '%s' is damaged: a "
+		    "page does not decrypt", c->what, c->path);
 	}
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return err_set(e, DOSSIER_EBUSY,
@@ -89,19 +86,19 @@ catalog_dberr(struct catalog *c, struct err *e, const char *what)
 	 */
 	if ((code == SQLITE_CORRUPT || code == SQLITE_NOTADB) &&
 	    sqlvfs_io_failed(c->vfs))
-		return err_set(e, DOSSIER_EIO, "cannot %s catalog '%s': a read "
-		    "or write failed", what, c->path);
+		return err_set(e, DOSSIER_EIO, "cannot %s %s '%s': a read "
+		    "or write failed", what, c->what, c->path);
 	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
-		return err_set(e, DOSSIER_ECORRUPT, "catalog '%s' is damaged: %s",
-		    c->path, sqlite3_errmsg(c->db));
+		return err_set(e, DOSSIER_ECORRUPT, "%s '%s' is damaged: %s",
+		    c->what, c->path, sqlite3_errmsg(c->db));
 	if (code == SQLITE_FULL || code == SQLITE_IOERR ||
 	    code == SQLITE_CANTOPEN || code == SQLITE_READONLY)
-		return err_set(e, DOSSIER_EIO, "cannot %s catalog '%s': %s", what,
-		    c->path, sqlite3_errmsg(c->db));
+		return err_set(e, DOSSIER_EIO, "cannot %s %s '%s': %s", what,
+		    c->what, c->path, sqlite3_errmsg(c->db));
 	if (code == SQLITE_NOMEM)
 		return err_nomem(e);
-	return err_set(e, DOSSIER_EINTERNAL, "catalog error while %s: %s", what,
-	    sqlite3_errmsg(c->db));
+	return err_set(e, DOSSIER_EINTERNAL, "%s error while %s: %s", c->what,
+	    what, sqlite3_errmsg(c->db));
 }
 
 int
@@ -165,11 +162,17 @@ int
 catalog_badrow(struct catalog *c, struct err *e, const char *table)
 {
 	return err_set(e, DOSSIER_ECORRUPT,
-	    "catalog '%s' has a malformed %s row", c->path, table);
+	    "%s '%s' has a malformed %s row", c->what, c->path, table);
 }
 
-static int
-open_db(const char *path, int flags, struct catalog **cp, struct err *e)
+/*
+ * Opens the database at path through a sqlvfs of its own: pages encrypted
+ * under key with database id dbid, or plain (key NULL: the keyring, and a
+ * format-1 catalog being upgraded).  what names the file in messages.
+ */
+int
+catalog_open_db(const char *path, const unsigned char *key, const char *dbid,
+    const char *what, int flags, struct catalog **cp, struct err *e)
 {
 	struct catalog *c;
 	int rc;
@@ -179,8 +182,8 @@ open_db(const char *path, int flags, struct catalog **cp, struct err *e)
 	if (c == NULL)
 		return err_nomem(e);
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	/* Plain pages, through the shim that tells disk errors (sqlvfs.h). */
-	rc = sqlvfs_new(NULL, "catalog", &c->vfs, e);
+	snprintf(c->what, sizeof(c->what), "%s", what);
+	rc = sqlvfs_new(key, dbid, &c->vfs, e);
 	if (rc != DOSSIER_OK) {
 		free(c);
 		return rc;
@@ -193,10 +196,18 @@ open_db(const char *path, int flags, struct catalog **cp, struct err *e)
 	}
 	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(c->db, 0);
-	rc = exec(c,
-	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-	    " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
-	    " PRAGMA temp_store=MEMORY;", "set up", e);
+	rc = sqlvfs_prepare_as(c->db, key != NULL, e);
+	if (rc != DOSSIER_OK && sqlvfs_io_failed(c->vfs))
+		rc = err_set(e, DOSSIER_EIO, "cannot open %s '%s': a read "
+		    "failed", what, path);
+	else if (rc == DOSSIER_ECORRUPT)
+		rc = err_set(e, rc, "%s '%s' is damaged or not this vault's: "
+		    "its first page does not decrypt", what, path);
+	else if (rc != DOSSIER_OK)
+		rc = catalog_dberr(c, e, "open");
+	if (rc == DOSSIER_OK)
+		rc = exec(c, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+		    " PRAGMA secure_delete=ON;", "set up", e);
 	if (rc != DOSSIER_OK) {
 		catalog_close(c);
 		return rc;
@@ -205,23 +216,66 @@ open_db(const char *path, int flags, struct catalog **cp, struct err *e)
 	return DOSSIER_OK;
 }
 
+/* Lays down schema and format number in a new database. */
 int
-catalog_create(const char *path, struct catalog **cp, struct err *e)
+catalog_make_schema(struct catalog *c, const char *schema_sql, int format,
+    struct err *e)
 {
 	char sql[64];
 	int rc;
 
-	rc = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, cp, e);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d;", format);
+	rc = exec(c, "BEGIN IMMEDIATE;", "begin", e);
+	if (rc == DOSSIER_OK)
+		rc = exec(c, schema_sql, "create", e);
+	if (rc == DOSSIER_OK)
+		rc = exec(c, sql, "create", e);
+	if (rc == DOSSIER_OK)
+		rc = exec(c, "COMMIT;", "create", e);
 	if (rc != DOSSIER_OK)
-		return rc;
-	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d;", CATALOG_FORMAT);
-	rc = exec(*cp, "BEGIN IMMEDIATE;", "begin", e);
+		catalog_rollback(c);
+	return rc;
+}
+
+/* Reads the format number; refuses what is not exactly format. */
+int
+catalog_check_format(struct catalog *c, int format, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, fmt;
+
+	rc = catalog_prep(c, &st, "PRAGMA user_version;", e);
+	if (rc == DOSSIER_OK && sqlite3_step(st) != SQLITE_ROW)
+		rc = catalog_dberr(c, e, "read");
+	if (rc == DOSSIER_OK) {
+		fmt = sqlite3_column_int(st, 0);
+		if (fmt > format)
+			rc = err_set(e, DOSSIER_EVERSION,
+			    "%s '%s' has format %d, newer than this dossier "
+			    "(%d): upgrade dossier", c->what, c->path, fmt,
+			    format);
+		else if (fmt < 1)
+			rc = err_set(e, DOSSIER_ECORRUPT,
+			    "'%s' is not a dossier %s", c->path, c->what);
+		else if (fmt < format)
+			rc = err_set(e, DOSSIER_EVERSION,
+			    "%s '%s' has the old format %d: run 'dossier "
+			    "upgrade'", c->what, c->path, fmt);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_create(const char *path, const unsigned char *key, const char *dbid,
+    struct catalog **cp, struct err *e)
+{
+	int rc;
+
+	rc = catalog_open_db(path, key, dbid, "catalog",
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, cp, e);
 	if (rc == DOSSIER_OK)
-		rc = exec(*cp, schema, "create", e);
-	if (rc == DOSSIER_OK)
-		rc = exec(*cp, sql, "create", e);
-	if (rc == DOSSIER_OK)
-		rc = exec(*cp, "COMMIT;", "create", e);
+		rc = catalog_make_schema(*cp, schema, CATALOG_FORMAT, e);
 	if (rc != DOSSIER_OK) {
 		catalog_close(*cp);
 		*cp = NULL;
@@ -230,32 +284,15 @@ catalog_create(const char *path, struct catalog **cp, struct err *e)
 }
 
 int
-catalog_open(const char *path, struct catalog **cp, struct err *e)
+catalog_open(const char *path, const unsigned char *key, const char *dbid,
+    struct catalog **cp, struct err *e)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, fmt;
+	int rc;
 
-	rc = open_db(path, SQLITE_OPEN_READWRITE, cp, e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	rc = catalog_prep(*cp, &st, "PRAGMA user_version;", e);
-	if (rc == DOSSIER_OK && sqlite3_step(st) != SQLITE_ROW)
-		rc = catalog_dberr(*cp, e, "read");
-	if (rc == DOSSIER_OK) {
-		fmt = sqlite3_column_int(st, 0);
-		if (fmt > CATALOG_FORMAT)
-			rc = err_set(e, DOSSIER_EVERSION,
-			    "catalog '%s' has format %d, newer than this "
-			    "dossier (%d): upgrade dossier", path, fmt,
-			    CATALOG_FORMAT);
-		else if (fmt < 1)
-			rc = err_set(e, DOSSIER_ECORRUPT,
-			    "'%s' is not a dossier catalog", path);
-	}
-	sqlite3_finalize(st);
-	/* A catalog from before the audit log gets its table. */
+	rc = catalog_open_db(path, key, dbid, "catalog", SQLITE_OPEN_READWRITE,
+	    cp, e);
 	if (rc == DOSSIER_OK)
-		rc = exec(*cp, AUDIT_SCHEMA, "set up", e);
+		rc = catalog_check_format(*cp, CATALOG_FORMAT, e);
 	if (rc != DOSSIER_OK) {
 		catalog_close(*cp);
 		*cp = NULL;
@@ -350,7 +387,7 @@ catalog_kv_get(struct catalog *c, const char *key, struct buf *out,
 		rc = catalog_copy_buf(out, st, 0) == 0 ? DOSSIER_OK : err_nomem(e);
 	else if (rc == SQLITE_DONE)
 		rc = err_set(e, DOSSIER_ECORRUPT,
-		    "catalog '%s' lacks its '%s' entry", c->path, key);
+		    "%s '%s' lacks its '%s' entry", c->what, c->path, key);
 	else
 		rc = catalog_dberr(c, e, "read");
 	sqlite3_finalize(st);
@@ -390,7 +427,7 @@ catalog_user_insert(struct catalog *c, const struct catalog_user *u,
 
 #define USER_COLUMNS \
 	"name, role, clearance, x_pub, ed_pub, created, certifier, cert," \
-	" disabled, groups"
+	" disabled, groups, slot, one_time"
 
 static int
 read_user(struct catalog *c, sqlite3_stmt *st, struct catalog_user *u,
@@ -403,6 +440,10 @@ read_user(struct catalog *c, sqlite3_stmt *st, struct catalog_user *u,
 	catalog_copy_text(u->certifier, sizeof(u->certifier), st, 6);
 	u->disabled = sqlite3_column_int(st, 8);
 	catalog_copy_text(u->groups, sizeof(u->groups), st, 9);
+	/* No slot named yet (a user being added): all zeros. */
+	if (catalog_copy_blob(u->slot, sizeof(u->slot), st, 10) != 0)
+		memset(u->slot, 0, sizeof(u->slot));
+	u->one_time = sqlite3_column_int(st, 11);
 	if (catalog_copy_blob(u->x_pub, sizeof(u->x_pub), st, 3) != 0 ||
 	    catalog_copy_blob(u->ed_pub, sizeof(u->ed_pub), st, 4) != 0 ||
 	    catalog_copy_blob(u->cert, sizeof(u->cert), st, 7) != 0)
@@ -461,73 +502,22 @@ out:
 }
 
 int
-catalog_slot_insert(struct catalog *c, const char *user,
-    const struct catalog_slot *s, struct err *e)
+catalog_user_set_slot(struct catalog *c, const char *name,
+    const unsigned char salt[KEYS_SALT_LEN], int one_time, struct err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = catalog_prep(c, &st, "DELETE FROM keyslot WHERE user = ?;", e);
+	rc = catalog_prep(c, &st,
+	    "UPDATE user SET slot = ?, one_time = ? WHERE name = ?;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, salt, KEYS_SALT_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, one_time);
+	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
 	rc = catalog_done(c, st, "write", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	rc = catalog_prep(c, &st,
-	    "INSERT INTO keyslot(user, salt, t, m, p, blob, one_time)"
-	    " VALUES (?,?,?,?,?,?,?);", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, s->salt, sizeof(s->salt), SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, s->kdf.t);
-	sqlite3_bind_int64(st, 4, s->kdf.m);
-	sqlite3_bind_int64(st, 5, s->kdf.p);
-	sqlite3_bind_blob(st, 6, s->blob, sizeof(s->blob), SQLITE_STATIC);
-	sqlite3_bind_int(st, 7, s->one_time);
-	return catalog_done(c, st, "write", e);
-}
-
-int
-catalog_slot_get(struct catalog *c, const char *user, struct catalog_slot *s,
-    struct err *e)
-{
-	sqlite3_stmt *st;
-	sqlite3_int64 t, m, p;
-	int rc;
-
-	rc = catalog_prep(c, &st,
-	    "SELECT salt, t, m, p, blob, one_time FROM keyslot WHERE user = ?"
-	    " ORDER BY id LIMIT 1;", e);
-	if (rc != DOSSIER_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		rc = DOSSIER_OK;
-		t = sqlite3_column_int64(st, 1);
-		m = sqlite3_column_int64(st, 2);
-		p = sqlite3_column_int64(st, 3);
-		/* Range checks against the KDF bounds happen in crypto. */
-		if (t < 0 || t > UINT32_MAX || m < 0 || m > UINT32_MAX ||
-		    p < 0 || p > UINT32_MAX ||
-		    catalog_copy_blob(s->salt, sizeof(s->salt), st, 0) != 0 ||
-		    catalog_copy_blob(s->blob, sizeof(s->blob), st, 4) != 0) {
-			rc = catalog_badrow(c, e, "keyslot");
-		} else {
-			s->kdf.t = (uint32_t)t;
-			s->kdf.m = (uint32_t)m;
-			s->kdf.p = (uint32_t)p;
-			s->one_time = sqlite3_column_int(st, 5);
-		}
-	} else if (rc == SQLITE_DONE) {
-		rc = DOSSIER_ENOTFOUND;
-		err_set(e, rc, "no key slot for '%s'", user);
-	} else {
-		rc = catalog_dberr(c, e, "read");
-	}
-	sqlite3_finalize(st);
+	if (rc == DOSSIER_OK && sqlite3_changes(c->db) != 1)
+		rc = err_set(e, DOSSIER_ENOTFOUND, "no user '%s'", name);
 	return rc;
 }
 

@@ -1,6 +1,8 @@
 /*
- * catalog.h: the catalog database (dossier.db), the only place that runs
- * catalog SQL.  See docs/FORMAT.md for the schema.
+ * catalog.h: the catalog database (dossier.db, every page encrypted under
+ * a key from the catalog key) and the keyring (keyring.db, plain: what
+ * unlocking needs before the catalog can be opened), the only places that
+ * run SQL besides the search indexes.  See docs/FORMAT.md for the schemas.
  *
  * Everything sensitive arrives here already sealed by the caller: the
  * catalog stores blobs and keyed hashes, never titles or names of files.
@@ -22,15 +24,30 @@
 struct err;
 struct catalog;
 
-#define CATALOG_FORMAT 1
+#define CATALOG_FORMAT 2
+#define CATALOG_RING_FORMAT 1
 #define CATALOG_NAME_MAX 64 /* bytes of a user or group name */
 #define CATALOG_GROUPS_MAX 1024 /* bytes of a user's group list */
 
-/* Creates dossier.db at path with the current schema. */
-int catalog_create(const char *path, struct catalog **cp, struct err *e);
-/* Opens an existing catalog; refuses a newer format (DOSSIER_EVERSION). */
-int catalog_open(const char *path, struct catalog **cp, struct err *e);
+/*
+ * Creates dossier.db at path with the current schema, its pages encrypted
+ * under key (CRYPTO_KEY_LEN bytes; NULL only in the benchmark's plain
+ * build) and bound to the database id dbid.
+ */
+int catalog_create(const char *path, const unsigned char *key,
+    const char *dbid, struct catalog **cp, struct err *e);
+/*
+ * Opens an existing catalog: DOSSIER_ECORRUPT when its pages do not
+ * decrypt, DOSSIER_EVERSION for another format.
+ */
+int catalog_open(const char *path, const unsigned char *key,
+    const char *dbid, struct catalog **cp, struct err *e);
 void catalog_close(struct catalog *c);
+
+/* The keyring (catalog_ring.c): a plain database with its own format. */
+int catalog_ring_create(const char *path, struct catalog **cp,
+    struct err *e);
+int catalog_ring_open(const char *path, struct catalog **cp, struct err *e);
 
 /* BEGIN IMMEDIATE (the write lock), COMMIT, ROLLBACK (never fails). */
 int catalog_begin(struct catalog *c, struct err *e);
@@ -61,6 +78,9 @@ struct catalog_user {
 	unsigned char cert[CRYPTO_ED25519_SIG_LEN];
 	int disabled;
 	char groups[CATALOG_GROUPS_MAX + 1]; /* "a,b": sorted, no '@' */
+	/* Read only (catalog_user_set_slot() writes them): */
+	unsigned char slot[KEYS_SALT_LEN]; /* salt of the current key slot */
+	int one_time; /* that slot holds a one-time passphrase */
 };
 
 /* Inserts or replaces the row of user u->name. */
@@ -73,19 +93,44 @@ int catalog_users_each(struct catalog *c, catalog_user_fn fn, void *ctx,
 int catalog_user_get(struct catalog *c, const char *name,
     struct catalog_user *u, struct err *e);
 
+/*
+ * Names the user's current key slot (by its salt) in the catalog, and
+ * whether it holds a one-time passphrase.  A slot of the keyring that the
+ * catalog does not name is ignored: it was written by an operation that
+ * did not commit.
+ */
+int catalog_user_set_slot(struct catalog *c, const char *name,
+    const unsigned char salt[KEYS_SALT_LEN], int one_time, struct err *e);
+
+/*
+ * A key slot in the keyring: the user's secrets under their passphrase,
+ * and the catalog key sealed to their X25519 key.
+ */
 struct catalog_slot {
+	int64_t id;
 	unsigned char salt[KEYS_SALT_LEN];
 	struct keys_kdf kdf;
 	unsigned char blob[KEYS_SLOT_BLOB_LEN];
-	int one_time; /* an initial passphrase the user must change */
+	unsigned char ck[KEYS_SEALED_LEN];
 };
 
-/* Replaces the user's slots with s. */
-int catalog_slot_insert(struct catalog *c, const char *user,
+/* Adds a slot for user to the keyring (in a transaction of its own). */
+int catalog_slot_add(struct catalog *ring, const char *user,
     const struct catalog_slot *s, struct err *e);
-/* The user's first slot. */
-int catalog_slot_get(struct catalog *c, const char *user,
-    struct catalog_slot *s, struct err *e);
+/* The user's slots, newest first; fn's non-zero return stops. */
+typedef int (*catalog_slot_fn)(void *ctx, const struct catalog_slot *s);
+int catalog_slots_each(struct catalog *ring, const char *user,
+    catalog_slot_fn fn, void *ctx, struct err *e);
+/*
+ * Removes the user's slots except the one with salt keep (NULL: all of
+ * them).
+ */
+int catalog_slots_keep(struct catalog *ring, const char *user,
+    const unsigned char *keep, struct err *e);
+/* Every user name with a slot, for the garbage check (fn as above). */
+typedef int (*catalog_name_fn)(void *ctx, const char *name);
+int catalog_slot_users(struct catalog *ring, catalog_name_fn fn, void *ctx,
+    struct err *e);
 
 int catalog_level_key_insert(struct catalog *c, int level, uint32_t version,
     int64_t created, struct err *e);

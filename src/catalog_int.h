@@ -15,9 +15,17 @@ struct sqlvfs;
 
 struct catalog {
 	sqlite3 *db;
-	struct sqlvfs *vfs; /* plain: tells disk errors from damage */
+	struct sqlvfs *vfs; /* tells damage and disk errors apart */
 	char path[4096];
+	char what[16]; /* "catalog", "keyring": for messages */
 };
+
+int catalog_open_db(const char *path, const unsigned char *key,
+    const char *dbid, const char *what, int flags, struct catalog **cp,
+    struct err *e);
+int catalog_make_schema(struct catalog *c, const char *schema_sql,
+    int format, struct err *e);
+int catalog_check_format(struct catalog *c, int format, struct err *e);
 
 /* Maps the connection's last SQLite error to a dossier code and message. */
 int catalog_dberr(struct catalog *c, struct err *e, const char *what);

@@ -210,6 +210,7 @@ keys_derive(const unsigned char *vault_id, const unsigned char lk[CRYPTO_KEY_LEN
 		[KEYS_WRAP] = "dossier-wrap-v1",
 		[KEYS_CATEGORY] = "dossier-grant-category-v1",
 		[KEYS_AUDIT] = "dossier-audit-pending-v1",
+		[KEYS_PAGES] = "dossier-catalog-pages-v1",
 	};
 
 	if ((unsigned)purpose >= sizeof(info) / sizeof(info[0]))

@@ -44,7 +44,8 @@ enum keys_purpose {
 	KEYS_DEDUP,	/* keyed content hash, for duplicate detection */
 	KEYS_WRAP,	/* wrapping of per-object data keys */
 	KEYS_CATEGORY,	/* from the catalog key: keyed hash of grant categories */
-	KEYS_AUDIT	/* from the catalog key: X25519 secret for audit.pending */
+	KEYS_AUDIT,	/* from the catalog key: X25519 secret for audit.pending */
+	KEYS_PAGES	/* from the catalog key: pages of dossier.db */
 };
 
 /* Argon2id parameters of one passphrase slot. */

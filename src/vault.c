@@ -167,8 +167,10 @@ lock_keys(struct dossier *d)
 	d->unlocked = 0;
 	d->must_change = 0;
 	vault_policy_free(d);
-	/* Their keys go with the others. */
+	/* Their keys go with the others, and so does the catalog. */
 	vault_index_close(d);
+	catalog_close(d->cat);
+	d->cat = NULL;
 }
 
 void
@@ -178,7 +180,7 @@ dossier_close(struct dossier *d)
 		return;
 	lock_keys(d);
 	vault_view_release(&d->view);
-	catalog_close(d->cat);
+	catalog_close(d->ring);
 	store_free(d->store);
 	if (d->lockfd >= 0)
 		close(d->lockfd);
@@ -543,9 +545,34 @@ join_path(struct dossier *d, char *out, size_t outsz, const char *root,
 	return DOSSIER_OK;
 }
 
-/* Reads VERSION; refuses what is not a vault or is newer than us. */
+/* Does the file at path begin as a plain SQLite database?  -1: no file. */
 static int
-check_version_file(struct dossier *d, const char *root)
+plain_sqlite(const char *path)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[sizeof(magic)];
+	size_t got = 0;
+	struct err ignored;
+	int fd, plain;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	plain = fs_read_full(fd, head, sizeof(head), &got, path,
+	    &ignored) == DOSSIER_OK && got == sizeof(head) &&
+	    memcmp(head, magic, sizeof(magic)) == 0;
+	close(fd);
+	return plain;
+}
+
+/*
+ * The vault's format, from VERSION; refuses what is not a vault or is
+ * newer than us.  An upgrade makes its new catalog current with one
+ * rename before it rewrites VERSION: format 1 with an encrypted catalog
+ * beside a keyring is format 2 (vault_upgrade.c).
+ */
+int
+vault_format(struct dossier *d, const char *root, int *format)
 {
 	char path[PATH_MAX], text[128];
 	size_t got;
@@ -566,45 +593,125 @@ check_version_file(struct dossier *d, const char *root)
 	if (rc != DOSSIER_OK)
 		return rc;
 	text[got] = '\0';
-	if (sscanf(text, "dossier vault format %d", &fmt) != 1)
+	if (sscanf(text, "dossier vault format %d", &fmt) != 1 || fmt < 1)
 		return err_set(&d->err, DOSSIER_ECORRUPT,
 		    "'%s' is not a dossier vault", root);
 	if (fmt > VAULT_FORMAT)
 		return err_set(&d->err, DOSSIER_EVERSION,
 		    "vault '%s' has format %d, newer than this dossier (%d)",
 		    root, fmt, VAULT_FORMAT);
-	if (fmt < 1)
-		return err_set(&d->err, DOSSIER_ECORRUPT,
-		    "'%s' is not a dossier vault", root);
+	if (fmt == 1) {
+		rc = join_path(d, path, sizeof(path), root, VAULT_CATALOG_FILE);
+		if (rc != DOSSIER_OK)
+			return rc;
+		if (plain_sqlite(path) == 0) {
+			rc = join_path(d, path, sizeof(path), root,
+			    VAULT_KEYRING_FILE);
+			if (rc == DOSSIER_OK && access(path, F_OK) == 0)
+				fmt = 2;
+			if (rc != DOSSIER_OK)
+				return rc;
+		}
+	}
+	*format = fmt;
 	return DOSSIER_OK;
 }
 
-/* Opens catalog, store and lock file of the vault at d->root. */
+/* The database id and page key of the catalog, from the catalog key. */
+static int
+catalog_page_key(struct dossier *d, unsigned char *key, char dbid[64])
+{
+	char hex[2 * KEYS_VAULT_ID_LEN + 1];
+	int rc;
+
+	hex_encode(d->vault_id, KEYS_VAULT_ID_LEN, hex);
+	snprintf(dbid, 64, "catalog-%.32s", hex);
+	rc = keys_derive(d->vault_id, d->ck, KEYS_PAGES, key);
+	if (rc != DOSSIER_OK)
+		return err_set(&d->err, rc, "cannot derive the catalog's key");
+	return DOSSIER_OK;
+}
+
+/*
+ * Opens (or, at init, creates in dir) the catalog under the page key
+ * from d->ck.  An opened catalog must carry the keyring's vault id and
+ * root key: the keyring is plain, the catalog is the authority.
+ */
+static int
+open_catalog(struct dossier *d, const char *dir, int create)
+{
+	char path[PATH_MAX], dbid[64];
+	unsigned char *key;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	key = crypto_secure_alloc(CRYPTO_KEY_LEN);
+	if (key == NULL)
+		return err_nomem(&d->err);
+	rc = catalog_page_key(d, key, dbid);
+	if (rc == DOSSIER_OK)
+		rc = join_path(d, path, sizeof(path), dir, VAULT_CATALOG_FILE);
+#ifdef DOSSIER_BENCH_PLAIN_PAGES
+	/* Only in the benchmark's comparison build: pages not encrypted. */
+	crypto_secure_free(key, CRYPTO_KEY_LEN);
+	key = NULL;
+#endif
+	if (rc == DOSSIER_OK)
+		rc = create ? catalog_create(path, key, dbid, &d->cat, &d->err) :
+		    catalog_open(path, key, dbid, &d->cat, &d->err);
+	crypto_secure_free(key, CRYPTO_KEY_LEN);
+	if (rc != DOSSIER_OK || create)
+		return rc;
+	rc = catalog_kv_get(d->cat, "vault_id", &b, &d->err);
+	if (rc == DOSSIER_OK && (b.len != sizeof(d->vault_id) ||
+	    !crypto_equal(b.data, d->vault_id, sizeof(d->vault_id))))
+		rc = err_set(&d->err, DOSSIER_ECORRUPT, "the keyring of '%s' "
+		    "is not its catalog's: the vault ids differ", d->root);
+	if (rc == DOSSIER_OK)
+		rc = catalog_kv_get(d->cat, "root_key", &b, &d->err);
+	if (rc == DOSSIER_OK && (b.len != sizeof(d->root_pub) ||
+	    !crypto_equal(b.data, d->root_pub, sizeof(d->root_pub))))
+		rc = err_set(&d->err, DOSSIER_ECORRUPT, "the root key in the "
+		    "keyring of '%s' is not the catalog's: the keyring was "
+		    "altered", d->root);
+	buf_release(&b);
+	if (rc != DOSSIER_OK) {
+		catalog_close(d->cat);
+		d->cat = NULL;
+	}
+	return rc;
+}
+
+/* Opens keyring, store and lock file of the vault at d->root. */
 static int
 open_parts(struct dossier *d)
 {
 	char path[PATH_MAX];
 	struct buf b = BUF_INIT;
-	int rc;
+	int rc, fmt = 0;
 
-	rc = check_version_file(d, d->root);
+	rc = vault_format(d, d->root, &fmt);
+	if (rc == DOSSIER_OK && fmt < VAULT_FORMAT)
+		rc = err_set(&d->err, DOSSIER_EVERSION, "vault '%s' has the "
+		    "old format %d: run 'dossier upgrade' (as an "
+		    "administrator) first", d->root, fmt);
 	if (rc == DOSSIER_OK)
 		rc = join_path(d, path, sizeof(path), d->root,
-		    VAULT_CATALOG_FILE);
+		    VAULT_KEYRING_FILE);
 	if (rc == DOSSIER_OK)
-		rc = catalog_open(path, &d->cat, &d->err);
+		rc = catalog_ring_open(path, &d->ring, &d->err);
 	if (rc == DOSSIER_OK)
-		rc = catalog_kv_get(d->cat, "vault_id", &b, &d->err);
+		rc = catalog_kv_get(d->ring, "vault_id", &b, &d->err);
 	if (rc == DOSSIER_OK && b.len != sizeof(d->vault_id))
 		rc = err_set(&d->err, DOSSIER_ECORRUPT,
-		    "catalog of '%s' has a malformed vault id", d->root);
+		    "keyring of '%s' has a malformed vault id", d->root);
 	if (rc == DOSSIER_OK) {
 		memcpy(d->vault_id, b.data, sizeof(d->vault_id));
-		rc = catalog_kv_get(d->cat, "root_key", &b, &d->err);
+		rc = catalog_kv_get(d->ring, "root_key", &b, &d->err);
 	}
 	if (rc == DOSSIER_OK && b.len != sizeof(d->root_pub))
 		rc = err_set(&d->err, DOSSIER_ECORRUPT,
-		    "catalog of '%s' has a malformed root key", d->root);
+		    "keyring of '%s' has a malformed root key", d->root);
 	if (rc == DOSSIER_OK) {
 		memcpy(d->root_pub, b.data, sizeof(d->root_pub));
 		rc = store_open(d->root, d->vault_id, &d->store, &d->err);
@@ -662,17 +769,10 @@ unseal_one(void *ctx, const struct keys_label *lb, const unsigned char *blob)
 	struct unseal_ctx *u = ctx;
 	struct dossier *d = u->d;
 	struct vault_lk *n, *lk;
-	unsigned char *k;
+
 	int i, rc;
 
-	if (strcmp(lb->kind, "catalog") == 0) {
-		k = crypto_secure_alloc(CRYPTO_KEY_LEN);
-		if (k == NULL)
-			return err_nomem(&d->err);
-		rc = keys_unseal(d->vault_id, lb, d->secret, blob, k);
-		crypto_secure_free(d->ck, CRYPTO_KEY_LEN);
-		d->ck = k;
-	} else if (strcmp(lb->kind, "level") == 0 && lb->level >= 0 &&
+	if (strcmp(lb->kind, "level") == 0 && lb->level >= 0 &&
 	    lb->level > d->user.clearance) {
 		/* A row put back after a downgrade, or forged: refuse it. */
 		return err_set(&d->err, DOSSIER_ECORRUPT,
@@ -744,9 +844,6 @@ load_keys(struct dossier *d)
 	if (rc != DOSSIER_OK)
 		return rc;
 	rc = catalog_sealed_each(d->cat, d->user.name, unseal_one, &u, &d->err);
-	if (rc == DOSSIER_OK && d->ck == NULL)
-		rc = err_set(&d->err, DOSSIER_ECORRUPT,
-		    "no catalog key is sealed to user '%s'", d->user.name);
 	if (rc == DOSSIER_OK)
 		rc = load_versions(d);
 	if (rc == DOSSIER_OK)
@@ -761,8 +858,6 @@ vault_reload_keys(struct dossier *d)
 	int rc;
 
 	lks_free(d);
-	crypto_secure_free(d->ck, CRYPTO_KEY_LEN);
-	d->ck = NULL;
 	rc = catalog_user_get(d->cat, d->user.name, &d->user, &d->err);
 	if (rc == DOSSIER_OK)
 		rc = catalog_sealed_each(d->cat, d->user.name, unseal_one, &u,
@@ -774,16 +869,98 @@ vault_reload_keys(struct dossier *d)
 	return rc;
 }
 
+/* One key slot tried at unlock (try_slot()). */
+struct slot_try {
+	struct dossier *d;
+	const char *user, *pass;
+	size_t passlen;
+	int tried;
+	int rc; /* DOSSIER_OK: this slot is the user's current one */
+};
+
+/*
+ * Opens slot s with the passphrase; with it, the catalog key and then the
+ * catalog, whose user row must name this slot as current (a slot it does
+ * not name was left by a change that did not commit).  Returns 0 to try
+ * the next slot, 1 to stop with t->rc.
+ */
+static int
+try_slot(void *ctx, const struct catalog_slot *s)
+{
+	struct slot_try *t = ctx;
+	struct dossier *d = t->d;
+	struct keys_label lb = { t->user, "catalog", 0, 1 };
+	unsigned char *ck;
+	int rc;
+
+	t->tried++;
+	rc = keys_slot_open(t->pass, t->passlen, d->vault_id, t->user,
+	    &s->kdf, s->salt, s->blob, d->secret);
+	if (rc == DOSSIER_EAUTH)
+		return 0;
+	if (rc == DOSSIER_EUSAGE) {
+		t->rc = err_set(&d->err, DOSSIER_ECORRUPT, "the key slot of "
+		    "user '%s' has out-of-range parameters", t->user);
+		return 1;
+	}
+	if (rc != DOSSIER_OK) {
+		t->rc = err_set(&d->err, rc, "cannot derive the key of '%s'",
+		    t->user);
+		return 1;
+	}
+	ck = crypto_secure_alloc(CRYPTO_KEY_LEN);
+	if (ck == NULL) {
+		t->rc = err_nomem(&d->err);
+		return 1;
+	}
+	rc = keys_unseal(d->vault_id, &lb, d->secret, s->ck, ck);
+	if (rc != DOSSIER_OK) {
+		crypto_secure_free(ck, CRYPTO_KEY_LEN);
+		t->rc = err_set(&d->err, DOSSIER_ECORRUPT, "the catalog key "
+		    "in the key slot of '%s' does not open: the keyring was "
+		    "altered", t->user);
+		return 1;
+	}
+	if (d->ck != NULL && !crypto_equal(ck, d->ck, CRYPTO_KEY_LEN)) {
+		crypto_secure_free(ck, CRYPTO_KEY_LEN);
+		t->rc = err_set(&d->err, DOSSIER_ECORRUPT, "two key slots of "
+		    "'%s' hold different catalog keys: the keyring was "
+		    "altered", t->user);
+		return 1;
+	}
+	crypto_secure_free(d->ck, CRYPTO_KEY_LEN);
+	d->ck = ck;
+	if (d->cat == NULL) {
+		rc = open_catalog(d, d->root, 0);
+		if (rc != DOSSIER_OK) {
+			t->rc = rc;
+			return 1;
+		}
+	}
+	rc = catalog_user_get(d->cat, t->user, &d->user, &d->err);
+	if (rc == DOSSIER_ENOTFOUND)
+		return 0;
+	if (rc != DOSSIER_OK) {
+		t->rc = rc;
+		return 1;
+	}
+	if (!crypto_equal(d->user.slot, s->salt, KEYS_SALT_LEN))
+		return 0;
+	t->rc = d->user.disabled ? DOSSIER_EAUTH : DOSSIER_OK;
+	return 1;
+}
+
 int
 dossier_unlock(struct dossier *d, const char *user, const char *pass,
     size_t passlen)
 {
-	struct catalog_slot slot;
+	struct slot_try t = { d, user, pass, passlen, 0, DOSSIER_EAUTH };
+	unsigned char salt[KEYS_SALT_LEN];
 	struct keys_kdf dummy;
 	struct err ignored;
-	int rc, found;
+	int rc;
 
-	if (d == NULL || d->cat == NULL)
+	if (d == NULL || d->ring == NULL)
 		return d == NULL ? DOSSIER_EMISUSE :
 		    err_set(&d->err, DOSSIER_EMISUSE, "vault is not open");
 	lock_keys(d);
@@ -793,43 +970,25 @@ dossier_unlock(struct dossier *d, const char *user, const char *pass,
 		return err_nomem(&d->err);
 	rc = vault_check_user_name(&ignored, user);
 	if (rc == DOSSIER_OK)
-		rc = catalog_user_get(d->cat, user, &d->user, &d->err);
-	if (rc == DOSSIER_OK)
-		rc = catalog_slot_get(d->cat, user, &slot, &d->err);
-	/* A catalog that cannot be read is not a wrong passphrase. */
-	if (rc != DOSSIER_OK && rc != DOSSIER_ENOTFOUND &&
-	    rc != DOSSIER_EUSAGE) {
+		rc = catalog_slots_each(d->ring, user, try_slot, &t, &d->err);
+	/* A keyring that cannot be read is not a wrong passphrase. */
+	if (rc != DOSSIER_OK && rc != DOSSIER_EUSAGE && rc != 1) {
 		lock_keys(d);
 		return rc;
 	}
-	found = rc == DOSSIER_OK;
-	err_clear(&d->err);
-	if (!found) {
+	rc = rc == 1 ? t.rc : DOSSIER_EAUTH;
+	if (rc == DOSSIER_EAUTH && t.tried == 0) {
 		/*
-		 * Same work as a real attempt, so that timing does not tell
-		 * unknown users from wrong passphrases.
+		 * No slot was tried (an unknown user): the same work as a
+		 * real attempt, so that timing does not tell them apart.
 		 */
 		keys_kdf_default(&dummy);
-		memset(&slot, 0, sizeof(slot));
-		slot.kdf = dummy;
-		keys_slot_open(pass, passlen, d->vault_id, "", &slot.kdf,
-		    slot.salt, NULL, d->secret);
-		rc = DOSSIER_EAUTH;
-	} else {
-		rc = keys_slot_open(pass, passlen, d->vault_id, user, &slot.kdf,
-		    slot.salt, slot.blob, d->secret);
-		if (rc == DOSSIER_OK && d->user.disabled)
-			rc = DOSSIER_EAUTH;
+		memset(salt, 0, sizeof(salt));
+		keys_slot_open(pass, passlen, d->vault_id, "", &dummy, salt,
+		    NULL, d->secret);
 	}
-	if (rc == DOSSIER_EUSAGE) {
-		rc = err_set(&d->err, DOSSIER_ECORRUPT,
-		    "the key slot of user '%s' has out-of-range parameters",
-		    user);
-	} else if (rc == DOSSIER_EAUTH) {
+	if (rc == DOSSIER_EAUTH)
 		rc = err_set(&d->err, rc, AUTH_FAILED);
-	} else if (rc != DOSSIER_OK) {
-		rc = err_set(&d->err, rc, "cannot derive the key of '%s'", user);
-	}
 	if (rc == DOSSIER_OK)
 		rc = load_keys(d);
 	if (rc != DOSSIER_OK) {
@@ -839,12 +998,10 @@ dossier_unlock(struct dossier *d, const char *user, const char *pass,
 			vault_audit_failed_unlock(d, user);
 		return rc;
 	}
-	d->must_change = slot.one_time;
+	d->must_change = d->user.one_time;
 	d->unlocked = 1;
 	/* Failed unlocks since the last command join the log now. */
-	rc = vault_audit_publish(d);
-	if (rc == DOSSIER_OK)
-		rc = vault_audit_take_pending(d);
+	rc = vault_audit_take_pending(d);
 	if (rc != DOSSIER_OK) {
 		lock_keys(d);
 		return rc;
@@ -882,20 +1039,56 @@ vault_seal_to_user(struct dossier *d, const struct catalog_user *u, const char *
 	return catalog_sealed_insert(d->cat, &lb, blob, &d->err);
 }
 
+int
+vault_slot_write(struct dossier *d, const struct catalog_user *u,
+    const char *pass, size_t passlen, const unsigned char *secret,
+    int one_time, unsigned char salt[KEYS_SALT_LEN])
+{
+	struct keys_label lb = { u->name, "catalog", 0, 1 };
+	struct catalog_slot slot;
+	int rc;
+
+	memset(&slot, 0, sizeof(slot));
+	keys_kdf_default(&slot.kdf);
+	rc = keys_slot_seal(pass, passlen, d->vault_id, u->name, &slot.kdf,
+	    secret, slot.salt, slot.blob);
+	if (rc == DOSSIER_OK)
+		rc = keys_seal_to(d->vault_id, &lb, u->x_pub, d->ck, slot.ck);
+	if (rc != DOSSIER_OK)
+		return err_set(&d->err, rc, "cannot seal the keys of '%s'",
+		    u->name);
+	/* Durable before the catalog names it: see try_slot(). */
+	rc = catalog_slot_add(d->ring, u->name, &slot, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = catalog_user_set_slot(d->cat, u->name, slot.salt, one_time,
+		    &d->err);
+	if (rc == DOSSIER_OK)
+		memcpy(salt, slot.salt, KEYS_SALT_LEN);
+	return rc;
+}
+
+void
+vault_slot_settle(struct dossier *d, const char *user,
+    const unsigned char *salt)
+{
+	struct err ignored;
+
+	(void)catalog_slots_keep(d->ring, user, salt, &ignored);
+}
+
 /*
  * The first administrator: key pairs, self-signed certificate, pinned root
- * key, passphrase slot, catalog key and one key per level, all sealed to
- * them.
+ * key (in keyring and catalog), passphrase slot with the catalog key, and
+ * one key per level sealed to them.  The catalog key is d->ck already.
  */
 static int
 create_admin(struct dossier *d, const char *admin, const char *pass,
     size_t passlen)
 {
 	struct catalog_user *u = &d->user;
-	struct catalog_slot slot;
 	struct keys_cert c;
 	struct buf msg = BUF_INIT;
-	unsigned char *key;
+	unsigned char *key, salt[KEYS_SALT_LEN];
 	int rc, level;
 	int64_t now = vault_now();
 
@@ -918,33 +1111,26 @@ create_admin(struct dossier *d, const char *admin, const char *pass,
 	if (rc == DOSSIER_OK)
 		rc = crypto_ed25519_sign(d->secret + CRYPTO_X25519_LEN,
 		    msg.data, msg.len, u->cert);
-	memset(&slot, 0, sizeof(slot));
-	keys_kdf_default(&slot.kdf);
-	if (rc == DOSSIER_OK)
-		rc = keys_slot_seal(pass, passlen, d->vault_id, admin,
-		    &slot.kdf, d->secret, slot.salt, slot.blob);
 	if (rc != DOSSIER_OK) {
 		err_set(&d->err, rc, "cannot make the administrator's keys");
 		goto out;
 	}
 	memcpy(d->root_pub, u->ed_pub, sizeof(d->root_pub));
-	rc = catalog_kv_set(d->cat, "vault_id", d->vault_id,
+	rc = catalog_kv_set(d->ring, "vault_id", d->vault_id,
 	    sizeof(d->vault_id), &d->err);
+	if (rc == DOSSIER_OK)
+		rc = catalog_kv_set(d->ring, "root_key", d->root_pub,
+		    sizeof(d->root_pub), &d->err);
+	if (rc == DOSSIER_OK)
+		rc = catalog_kv_set(d->cat, "vault_id", d->vault_id,
+		    sizeof(d->vault_id), &d->err);
 	if (rc == DOSSIER_OK)
 		rc = catalog_kv_set(d->cat, "root_key", d->root_pub,
 		    sizeof(d->root_pub), &d->err);
 	if (rc == DOSSIER_OK)
 		rc = catalog_user_insert(d->cat, u, &d->err);
 	if (rc == DOSSIER_OK)
-		rc = catalog_slot_insert(d->cat, admin, &slot, &d->err);
-	/* Kept in d->ck: the audit log's first record is sealed under it. */
-	d->ck = crypto_secure_alloc(CRYPTO_KEY_LEN);
-	if (rc == DOSSIER_OK && d->ck == NULL)
-		rc = err_nomem(&d->err);
-	if (rc == DOSSIER_OK && crypto_random(d->ck, CRYPTO_KEY_LEN) != 0)
-		rc = err_set(&d->err, DOSSIER_EINTERNAL, "no random bytes");
-	if (rc == DOSSIER_OK)
-		rc = vault_seal_to_user(d, u, "catalog", 0, 1, d->ck);
+		rc = vault_slot_write(d, u, pass, passlen, d->secret, 0, salt);
 	for (level = 0; rc == DOSSIER_OK && level < DOSSIER_NLEVELS; level++) {
 		if (crypto_random(key, CRYPTO_KEY_LEN) != 0)
 			rc = err_set(&d->err, DOSSIER_EINTERNAL,
@@ -1103,9 +1289,17 @@ dossier_create(const char *path, const char *admin, const char *pass,
 	if (rc == DOSSIER_OK)
 		rc = fs_mkdir(sub, &d->err);
 	if (rc == DOSSIER_OK)
-		rc = join_path(d, sub, sizeof(sub), build, VAULT_CATALOG_FILE);
+		rc = join_path(d, sub, sizeof(sub), build, VAULT_KEYRING_FILE);
 	if (rc == DOSSIER_OK)
-		rc = catalog_create(sub, &d->cat, &d->err);
+		rc = catalog_ring_create(sub, &d->ring, &d->err);
+	/* The catalog key first: it encrypts the catalog's pages. */
+	d->ck = crypto_secure_alloc(CRYPTO_KEY_LEN);
+	if (rc == DOSSIER_OK && d->ck == NULL)
+		rc = err_nomem(&d->err);
+	if (rc == DOSSIER_OK && crypto_random(d->ck, CRYPTO_KEY_LEN) != 0)
+		rc = err_set(&d->err, DOSSIER_EINTERNAL, "no random bytes");
+	if (rc == DOSSIER_OK)
+		rc = open_catalog(d, build, 1);
 	if (rc == DOSSIER_OK)
 		rc = catalog_begin(d->cat, &d->err);
 	if (rc == DOSSIER_OK)
@@ -1126,13 +1320,13 @@ dossier_create(const char *path, const char *admin, const char *pass,
 		rc = vault_audit_append(d, "allowed");
 	if (rc == DOSSIER_OK)
 		rc = catalog_commit(d->cat, &d->err);
-	crypto_secure_free(d->ck, CRYPTO_KEY_LEN);
-	d->ck = NULL;
 	if (rc != DOSSIER_OK)
 		goto fail;
 	/* Close before the rename: SQLite keeps the path it opened. */
 	catalog_close(d->cat);
 	d->cat = NULL;
+	catalog_close(d->ring);
+	d->ring = NULL;
 	if (rename(build, path) != 0) {
 		rc = err_set(&d->err, DOSSIER_EIO,
 		    "cannot create vault '%s': %s", path, strerror(errno));
@@ -1143,6 +1337,8 @@ dossier_create(const char *path, const char *admin, const char *pass,
 		return rc;
 	snprintf(d->root, sizeof(d->root), "%s", path);
 	rc = open_parts(d);
+	if (rc == DOSSIER_OK)
+		rc = open_catalog(d, d->root, 0);
 	if (rc == DOSSIER_OK)
 		rc = load_keys(d);
 	if (rc == DOSSIER_OK)
@@ -1157,6 +1353,8 @@ fail:
 	d->audit.action = NULL;
 	catalog_close(d->cat);
 	d->cat = NULL;
+	catalog_close(d->ring);
+	d->ring = NULL;
 	lock_keys(d);
 	remove_tree(build);
 	return rc;

@@ -354,7 +354,7 @@ vault_audit_publish(struct dossier *d)
 	struct err ignored;
 	int rc;
 
-	if (catalog_kv_get(d->cat, "audit_pub", &b, &ignored) == DOSSIER_OK &&
+	if (catalog_kv_get(d->ring, "audit_pub", &b, &ignored) == DOSSIER_OK &&
 	    b.len == sizeof(pub)) {
 		buf_release(&b);
 		return DOSSIER_OK;
@@ -367,7 +367,8 @@ vault_audit_publish(struct dossier *d)
 	crypto_secure_free(sec, CRYPTO_X25519_LEN);
 	if (rc != DOSSIER_OK)
 		return err_set(&d->err, rc, "cannot make the audit key");
-	return catalog_kv_set(d->cat, "audit_pub", pub, sizeof(pub), &d->err);
+	/* In the keyring: a failed unlock has no catalog to read it from. */
+	return catalog_kv_set(d->ring, "audit_pub", pub, sizeof(pub), &d->err);
 }
 
 void
@@ -380,8 +381,7 @@ vault_audit_failed_unlock(struct dossier *d, const char *user)
 	char path[PATH_MAX + 32], text[128], *hex = NULL;
 	int fd = -1;
 
-	/* A vault from before the audit key: nothing to seal to. */
-	if (catalog_kv_get(d->cat, "audit_pub", &pub, &ignored) !=
+	if (catalog_kv_get(d->ring, "audit_pub", &pub, &ignored) !=
 	    DOSSIER_OK || pub.len != CRYPTO_X25519_LEN)
 		goto out;
 	key = crypto_secure_alloc(CRYPTO_KEY_LEN);

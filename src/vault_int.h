@@ -28,9 +28,10 @@
 #include "policy.h"
 #include "store.h"
 
-#define VAULT_FORMAT 1
+#define VAULT_FORMAT 2
 #define VAULT_VERSION_FILE "VERSION"
 #define VAULT_CATALOG_FILE "dossier.db"
+#define VAULT_KEYRING_FILE "keyring.db"
 #define VAULT_LOCK_FILE "lock"
 
 /* New passphrases have at least this many characters. */
@@ -82,7 +83,8 @@ struct vault_user_view {
 struct dossier {
 	struct err err;
 	char root[PATH_MAX];
-	struct catalog *cat;
+	struct catalog *cat;  /* encrypted: open while unlocked */
+	struct catalog *ring; /* the keyring: open from dossier_open() */
 	struct store *store;
 	unsigned char vault_id[KEYS_VAULT_ID_LEN];
 	unsigned char root_pub[CRYPTO_ED25519_PUB_LEN];
@@ -310,7 +312,7 @@ int vault_audit_finish(struct dossier *d, int rc);
  * operation (the filed documents of add). */
 int vault_show_quiet(struct dossier *d, int64_t id,
     const struct dossier_doc **doc);
-/* Stores the vault's audit public key (for audit.pending) if missing. */
+/* Stores the vault's audit public key (for audit.pending) in the keyring. */
 int vault_audit_publish(struct dossier *d);
 /* A failed unlock, sealed into audit.pending (no key needed). */
 void vault_audit_failed_unlock(struct dossier *d, const char *user);
@@ -325,9 +327,32 @@ int vault_number_term(const struct vault_lk *lk, const char *number,
 void vault_user_view(struct vault_user_view *v, const struct catalog_user *u,
     int must_change);
 
+/*
+ * A new key slot for u (their secrets, given, under pass; the catalog key
+ * sealed to them), added to the keyring and named as u's current slot in
+ * the open catalog transaction; salt gets its salt for
+ * vault_slot_settle().
+ */
+int vault_slot_write(struct dossier *d, const struct catalog_user *u,
+    const char *pass, size_t passlen, const unsigned char *secret,
+    int one_time, unsigned char salt[KEYS_SALT_LEN]);
+/*
+ * After the commit: removes user's other slots from the keyring (all of
+ * them when salt is NULL).  A failure leaves slots the catalog does not
+ * name, which unlocking ignores and verify removes.
+ */
+void vault_slot_settle(struct dossier *d, const char *user,
+    const unsigned char *salt);
+
 /* Seals a 32-byte key (kind, level, version) to user u. */
 int vault_seal_to_user(struct dossier *d, const struct catalog_user *u,
     const char *kind, int level, uint32_t version, const unsigned char *key);
+/*
+ * The vault's format from its VERSION file (and, for an upgrade caught
+ * between its two renames, from its files): see vault.c.
+ */
+int vault_format(struct dossier *d, const char *root, int *format);
+
 /* Re-reads the acting user's row, keys and the policy after a change. */
 int vault_reload_keys(struct dossier *d);
 

@@ -181,18 +181,15 @@ certify(struct dossier *d, struct catalog_user *u)
 
 /*
  * Seals to u every key the acting administrator holds for levels in
- * [from, to] (all versions, so older documents stay readable), and the
- * catalog key when with_ck.
+ * [from, to] (all versions, so older documents stay readable).  The
+ * catalog key goes in u's key slot (vault_slot_write()).
  */
 static int
-seal_keys(struct dossier *d, const struct catalog_user *u, int from, int to,
-    int with_ck)
+seal_keys(struct dossier *d, const struct catalog_user *u, int from, int to)
 {
 	size_t i;
 	int rc = DOSSIER_OK;
 
-	if (with_ck)
-		rc = vault_seal_to_user(d, u, "catalog", 0, 1, d->ck);
 	for (i = 0; rc == DOSSIER_OK && i < d->nlks; i++) {
 		if (d->lks[i].level < from || d->lks[i].level > to)
 			continue;
@@ -205,23 +202,16 @@ seal_keys(struct dossier *d, const struct catalog_user *u, int from, int to,
 /* A one-time passphrase slot for u's secrets. */
 static int
 onetime_slot(struct dossier *d, const struct catalog_user *u,
-    const unsigned char *secret, char *onetime, size_t onetimesz)
+    const unsigned char *secret, char *onetime, size_t onetimesz,
+    unsigned char salt[KEYS_SALT_LEN])
 {
-	struct catalog_slot slot;
 	int rc;
 
-	memset(&slot, 0, sizeof(slot));
 	rc = make_onetime(d, onetime, onetimesz);
 	if (rc != DOSSIER_OK)
 		return rc;
-	keys_kdf_default(&slot.kdf);
-	slot.one_time = 1;
-	rc = keys_slot_seal(onetime, strlen(onetime), d->vault_id, u->name,
-	    &slot.kdf, secret, slot.salt, slot.blob);
-	if (rc != DOSSIER_OK)
-		return err_set(&d->err, rc, "cannot seal the keys of '%s'",
-		    u->name);
-	return catalog_slot_insert(d->cat, u->name, &slot, &d->err);
+	return vault_slot_write(d, u, onetime, strlen(onetime), secret, 1,
+	    salt);
 }
 
 struct users {
@@ -322,7 +312,7 @@ dossier_user_add(struct dossier *d, const char *name, const char *role,
 {
 	struct catalog_user u, old;
 	struct err ignored;
-	unsigned char *secret = NULL;
+	unsigned char *secret = NULL, salt[KEYS_SALT_LEN];
 	int rc;
 
 	memset(&u, 0, sizeof(u));
@@ -355,12 +345,14 @@ dossier_user_add(struct dossier *d, const char *name, const char *role,
 	if (rc == DOSSIER_OK)
 		rc = certify(d, &u);
 	if (rc == DOSSIER_OK)
-		rc = onetime_slot(d, &u, secret, onetime, onetimesz);
+		rc = onetime_slot(d, &u, secret, onetime, onetimesz, salt);
 	if (rc == DOSSIER_OK)
-		rc = seal_keys(d, &u, 0, clearance, 1);
+		rc = seal_keys(d, &u, 0, clearance);
 	if (rc == DOSSIER_OK)
 		rc = user_detail(d, &u, 1);
 	rc = finish(d, rc);
+	if (rc == DOSSIER_OK)
+		vault_slot_settle(d, name, salt);
 out:
 	crypto_secure_free(secret, KEYS_USER_SECRET_LEN);
 	if (rc != DOSSIER_OK && onetime != NULL && onetimesz > 0)
@@ -372,7 +364,7 @@ out:
 static int
 passwd_self(struct dossier *d, const char *pass, size_t passlen)
 {
-	struct catalog_slot slot;
+	unsigned char salt[KEYS_SALT_LEN];
 	int rc;
 
 	rc = vault_need_keys(d);
@@ -384,19 +376,15 @@ passwd_self(struct dossier *d, const char *pass, size_t passlen)
 		rc = vault_check_passphrase(&d->err, pass, passlen);
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
-	memset(&slot, 0, sizeof(slot));
-	keys_kdf_default(&slot.kdf);
-	rc = keys_slot_seal(pass, passlen, d->vault_id, d->user.name, &slot.kdf,
-	    d->secret, slot.salt, slot.blob);
-	if (rc != DOSSIER_OK)
-		return vault_done(d, err_set(&d->err, rc,
-		    "cannot seal the keys of '%s'", d->user.name));
 	rc = catalog_begin(d->cat, &d->err);
 	if (rc == DOSSIER_OK)
-		rc = catalog_slot_insert(d->cat, d->user.name, &slot, &d->err);
+		rc = vault_slot_write(d, &d->user, pass, passlen, d->secret, 0,
+		    salt);
 	rc = vault_audit_commit(d, rc);
-	if (rc == DOSSIER_OK)
+	if (rc == DOSSIER_OK) {
 		d->must_change = 0;
+		vault_slot_settle(d, d->user.name, salt);
+	}
 	return vault_done(d, rc);
 }
 
@@ -427,7 +415,7 @@ passwd_reset(struct dossier *d, const char *name, char *onetime,
     size_t onetimesz)
 {
 	struct catalog_user u;
-	unsigned char *secret;
+	unsigned char *secret, salt[KEYS_SALT_LEN];
 	int rc;
 
 	rc = need_admin(d, "user passwd");
@@ -456,15 +444,17 @@ passwd_reset(struct dossier *d, const char *name, char *onetime,
 	if (rc == DOSSIER_OK)
 		rc = catalog_sealed_delete_all(d->cat, name, &d->err);
 	if (rc == DOSSIER_OK && !u.disabled)
-		rc = seal_keys(d, &u, 0, u.clearance, 1);
+		rc = seal_keys(d, &u, 0, u.clearance);
 	if (rc == DOSSIER_OK)
-		rc = onetime_slot(d, &u, secret, onetime, onetimesz);
+		rc = onetime_slot(d, &u, secret, onetime, onetimesz, salt);
 	/* Those this administrator certified keep a valid certificate. */
 	if (rc == DOSSIER_OK && strcmp(u.role, "admin") == 0)
 		rc = recertify(d, name);
 	if (rc == DOSSIER_OK)
 		rc = user_detail(d, &u, 1);
 	rc = finish(d, rc);
+	if (rc == DOSSIER_OK)
+		vault_slot_settle(d, name, salt);
 out:
 	crypto_secure_free(secret, KEYS_USER_SECRET_LEN);
 	if (rc != DOSSIER_OK && onetime != NULL && onetimesz > 0)
@@ -523,7 +513,11 @@ dossier_user_disable(struct dossier *d, const char *name)
 		rc = catalog_sealed_delete_all(d->cat, name, &d->err);
 	for (level = 0; rc == DOSSIER_OK && level <= u.clearance; level++)
 		rc = rotate(d, level);
-	return vault_done(d, finish(d, rc));
+	rc = finish(d, rc);
+	/* Their slots go once the catalog says they are disabled. */
+	if (rc == DOSSIER_OK)
+		vault_slot_settle(d, name, NULL);
+	return vault_done(d, rc);
 }
 
 int
@@ -557,22 +551,12 @@ dossier_user_clearance(struct dossier *d, const char *name, int level)
 	u.clearance = level;
 	rc = certify(d, &u);
 	if (rc == DOSSIER_OK && level > old)
-		rc = seal_keys(d, &u, old + 1, level, 0);
+		rc = seal_keys(d, &u, old + 1, level);
 	if (rc == DOSSIER_OK && level < old)
 		rc = catalog_sealed_delete(d->cat, name, level + 1, &d->err);
 	for (l = level + 1; rc == DOSSIER_OK && l <= old; l++)
 		rc = rotate(d, l);
 	return vault_done(d, finish(d, rc));
-}
-
-static int
-slot_one_time(struct dossier *d, const char *name)
-{
-	struct catalog_slot slot;
-	struct err ignored;
-
-	return catalog_slot_get(d->cat, name, &slot, &ignored) == DOSSIER_OK &&
-	    slot.one_time;
 }
 
 int
@@ -596,7 +580,7 @@ dossier_user_show(struct dossier *d, const char *name,
 		rc = vault_audit_own(d, "allowed");
 	if (rc != DOSSIER_OK)
 		return vault_done(d, rc);
-	vault_user_view(&d->user_view, &row, slot_one_time(d, name));
+	vault_user_view(&d->user_view, &row, row.one_time);
 	*u = &d->user_view.info;
 	return vault_done(d, DOSSIER_OK);
 }
@@ -616,7 +600,7 @@ dossier_user_each(struct dossier *d, dossier_user_fn fn, void *ctx)
 		return vault_done(d, rc);
 	rc = catalog_users_each(d->cat, collect_user, &us, &d->err);
 	for (i = 0; rc == DOSSIER_OK && i < us.n; i++) {
-		vault_user_view(&v, &us.v[i], slot_one_time(d, us.v[i].name));
+		vault_user_view(&v, &us.v[i], us.v[i].one_time);
 		rc = fn(ctx, &v.info);
 	}
 	free(us.v);

@@ -2,9 +2,11 @@
  * vault_verify.c: integrity check of the whole vault, and collection of
  * the garbage a crash can leave (objects no row names, temporary files).
  *
- * Without keys: the catalog's own checks, and every object's bytes
- * against its name (the SHA-256 of its ciphertext).  With keys: every
- * sealed metadata blob and wrapped key the user can open.  With
+ * Without keys: the keyring's own checks, and every object's bytes
+ * against its name (the SHA-256 of its ciphertext); the catalog, whose
+ * pages are encrypted, stays closed.  With keys: the catalog's own checks,
+ * the signed policy, every sealed metadata blob and wrapped key the user
+ * can open, and the key slots the catalog does not name.  With
  * DOSSIER_VERIFY_READ_DATA: every version decrypted and compared with the
  * SHA-256 and size recorded when it was filed.
  */
@@ -23,6 +25,9 @@ struct verify {
 	int collect; /* holding the exclusive lock: garbage may go */
 	int64_t last_doc;
 	int last_doc_readable;
+	size_t slots; /* check_slot_user() */
+	const unsigned char *named_slot;
+	int named_found;
 };
 
 static void
@@ -195,6 +200,13 @@ check_object_file(void *ctx, const char *name)
 		problem(v, "object", 0, 0, 1, msg);
 		return 0;
 	}
+	/* Without the catalog, which objects are garbage is unknown. */
+	if (v->flags & DOSSIER_VERIFY_NO_KEYS) {
+		err_clear(&se);
+		if (store_scrub(d->store, name, &se) != DOSSIER_OK)
+			problem(v, "object", 0, 0, 1, se.msg);
+		return 0;
+	}
 	used = catalog_object_used(d->cat, name, &se);
 	if (used < 0) {
 		problem(v, "catalog", 0, 0, 1, se.msg);
@@ -234,6 +246,80 @@ check_tmp_file(void *ctx, const char *name)
 	return 0;
 }
 
+/* Counts a user's slots, and whether the one named is among them. */
+static int
+count_slot(void *ctx, const struct catalog_slot *s)
+{
+	struct verify *v = ctx;
+
+	v->slots++;
+	if (v->named_slot != NULL &&
+	    memcmp(s->salt, v->named_slot, KEYS_SALT_LEN) == 0)
+		v->named_found = 1;
+	return 0;
+}
+
+/*
+ * One user's key slots against the slot their catalog row names: that
+ * slot must be there (unless the user is disabled); the others were left
+ * by changes that did not commit, or by a disabling whose clean-up did
+ * not run, and go as garbage.
+ */
+static int
+check_slot_user(void *ctx, const char *name)
+{
+	struct verify *v = ctx;
+	struct dossier *d = v->d;
+	struct catalog_user u;
+	char msg[200];
+	struct err se;
+	int rc;
+
+	err_clear(&se);
+	rc = catalog_user_get(d->cat, name, &u, &se);
+	if (rc != DOSSIER_OK && rc != DOSSIER_ENOTFOUND) {
+		problem(v, "catalog", 0, 0, 1, se.msg);
+		return 0;
+	}
+	v->named_slot = rc == DOSSIER_OK && !u.disabled ? u.slot : NULL;
+	v->named_found = 0;
+	v->slots = 0;
+	if (catalog_slots_each(d->ring, name, count_slot, v, &se) !=
+	    DOSSIER_OK) {
+		problem(v, "keyring", 0, 0, 1, se.msg);
+		return 0;
+	}
+	if (v->named_slot != NULL && !v->named_found) {
+		snprintf(msg, sizeof(msg), "the key slot the catalog names for "
+		    "'%.64s' is missing from the keyring", name);
+		problem(v, "keyring", 0, 0, 1, msg);
+		return 0;
+	}
+	if (v->slots == (size_t)v->named_found)
+		return 0;
+	if (v->collect && catalog_slots_keep(d->ring, name, v->named_slot,
+	    &se) == DOSSIER_OK)
+		snprintf(msg, sizeof(msg), "removed key slots of '%.64s' that "
+		    "the catalog does not name (left by an interrupted "
+		    "operation)", name);
+	else
+		snprintf(msg, sizeof(msg), "key slots of '%.64s' that the "
+		    "catalog does not name (left for a later run)", name);
+	problem(v, "garbage", 0, 0, 0, msg);
+	return 0;
+}
+
+static void
+check_slots(struct verify *v)
+{
+	struct err se;
+
+	err_clear(&se);
+	if (catalog_slot_users(v->d->ring, check_slot_user, v, &se) !=
+	    DOSSIER_OK)
+		problem(v, "keyring", 0, 0, 1, se.msg);
+}
+
 int
 dossier_verify(struct dossier *d, unsigned flags, dossier_problem_fn cb,
     void *ctx)
@@ -242,7 +328,7 @@ dossier_verify(struct dossier *d, unsigned flags, dossier_problem_fn cb,
 	struct err se;
 	int rc;
 
-	if (d == NULL || d->cat == NULL)
+	if (d == NULL || d->ring == NULL)
 		return d == NULL ? DOSSIER_EMISUSE :
 		    err_set(&d->err, DOSSIER_EMISUSE, "vault is not open");
 	if (!(flags & DOSSIER_VERIFY_NO_KEYS)) {
@@ -262,21 +348,29 @@ dossier_verify(struct dossier *d, unsigned flags, dossier_problem_fn cb,
 	v.cb = cb;
 	v.ctx = ctx;
 	err_clear(&se);
-	if (catalog_check(d->cat, &se) != DOSSIER_OK) {
-		problem(&v, "catalog", 0, 0, 1, se.msg);
+	if (catalog_check(d->ring, &se) != DOSSIER_OK) {
+		problem(&v, "keyring", 0, 0, 1, se.msg);
 		goto out;
 	}
-	/* Public keys suffice: --no-keys checks the signed policy too. */
-	if (vault_policy_verify(d) != DOSSIER_OK)
-		problem(&v, "policy", 0, 0, 1, dossier_errmsg(d));
+	if (!(flags & DOSSIER_VERIFY_NO_KEYS)) {
+		if (catalog_check(d->cat, &se) != DOSSIER_OK) {
+			problem(&v, "catalog", 0, 0, 1, se.msg);
+			goto out;
+		}
+		if (vault_policy_verify(d) != DOSSIER_OK)
+			problem(&v, "policy", 0, 0, 1, dossier_errmsg(d));
+	}
 	/*
 	 * The exclusive lock keeps writers (who hold it shared from object
 	 * write to commit) out while garbage is judged and removed.
 	 */
 	v.collect = vault_lock_exclusive_try(d) == DOSSIER_OK;
-	rc = catalog_versions_each(d->cat, 0, check_version, &v, &se);
-	if (rc != DOSSIER_OK)
-		problem(&v, "catalog", 0, 0, 1, se.msg);
+	if (!(flags & DOSSIER_VERIFY_NO_KEYS)) {
+		rc = catalog_versions_each(d->cat, 0, check_version, &v, &se);
+		if (rc != DOSSIER_OK)
+			problem(&v, "catalog", 0, 0, 1, se.msg);
+		check_slots(&v);
+	}
 	rc = store_each(d->store, 0, check_object_file, &v, &se);
 	if (rc != DOSSIER_OK)
 		problem(&v, "object", 0, 0, 1, se.msg);

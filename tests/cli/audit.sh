@@ -11,7 +11,7 @@ D=$DOSSIER
 cd "$T" || exit 1
 new_vault
 V=$DOSSIER_VAULT
-SQL() { sqlite3 "$V/dossier.db" "$@"; }
+SQL() { catsql "$@"; }
 
 # last_record FIELD...: the newest record's fields, '|'-separated.
 last_record() {
@@ -214,7 +214,8 @@ attack "the tail cut off" "rolled back\\|not the one checkpointed" \
 # A catalog copied back from before: the witness is newer.
 rm -rf "$V"
 cp -a "$T/pristine" "$V"
-SQL ".backup '$T/old.db'"
+SQL "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+cp "$V/dossier.db" "$T/old.db"
 "$D" -q add c.txt >/dev/null 2>&1
 "$D" -q list >/dev/null 2>&1
 cp "$T/old.db" "$V/dossier.db"
@@ -226,7 +227,8 @@ expect_exit 6 "a catalog copied back: exit 6" "$D" audit verify &&
 # vault still tells.
 rm -rf "$V"
 cp -a "$T/pristine" "$V"
-SQL ".backup '$T/old.db'"
+SQL "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+cp "$V/dossier.db" "$T/old.db"
 cp "$V/audit.witness" "$T/old.witness"
 "$D" -q add c.txt >/dev/null 2>&1
 "$D" -q list >/dev/null 2>&1

@@ -96,7 +96,7 @@ assert [v['version'] for v in d['history']] == list(range(1, $updated + 2))
 versions=$("$D" --json show 1 | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["version"])')
 check "the updated document has $updated + 1 versions" \
     test "$versions" -eq $((updated + 1))
-adds=$(sqlite3 "$DOSSIER_VAULT/dossier.db" \
+adds=$(catsql \
     "SELECT count(*) FROM audit WHERE action = 'add' AND outcome = 'allowed';")
 check "one audit record per acknowledged filing ($adds = $filed + 1)" \
     test "$adds" -eq $((filed + 1))

@@ -7,6 +7,9 @@ t=$(mktemp -d "${TMPDIR:-/tmp}/dossier-rare.XXXXXX")
 trap 'rm -rf "$t"' EXIT
 export DOSSIER_VAULT="$t/v" DOSSIER_USER=admin LC_ALL=C.UTF-8
 export DOSSIER_PASSPHRASE='rare exit passphrase' DOSSIER_NEW_PASSPHRASE='rare exit passphrase'
+# SQL on the decrypted catalog, as an insider with the catalog key.
+CATSQL=$(cd "$(dirname "$DOSSIER")" && pwd)/tests/catsql
+catsql() { "$CATSQL" "$DOSSIER_VAULT" "$@"; }
 n=0
 expect() { # code name cmd...
 	want=$1 name=$2
@@ -38,7 +41,7 @@ expect 1 "unreadable passphrase file" env -u DOSSIER_PASSPHRASE \
 
 # 5: a level key withheld from the user (as a lowered clearance leaves it):
 # filing at that level is denied, and nothing is filed.
-sqlite3 "$t/v/dossier.db" "DELETE FROM sealed_key WHERE kind = 'level' AND level = 4;"
+catsql "DELETE FROM sealed_key WHERE kind = 'level' AND level = 4;"
 expect 5 "filing above the keys held is denied" "$DOSSIER" add "$t/a.txt" \
 	--level top-secret --allow-duplicate
 total=$("$DOSSIER" list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
@@ -46,7 +49,7 @@ n=$((n + 1))
 if [ "$total" = 1 ]; then echo "ok $n - nothing filed after a denial"; else echo "not ok $n - $total documents after a denial"; fi
 
 # 6: a document row's sealed metadata swapped with garbage.
-sqlite3 "$t/v/dossier.db" "UPDATE document SET meta = x'00112233445566778899aabbccddeeff0011223344556677' WHERE id = 1;"
+catsql "UPDATE document SET meta = x'00112233445566778899aabbccddeeff0011223344556677' WHERE id = 1;"
 expect 6 "damaged metadata is an integrity violation" "$DOSSIER" show 1
 n=$((n + 1))
 "$DOSSIER" verify >"$t/out" 2>&1
@@ -59,5 +62,5 @@ else
 fi
 
 # 6: the user row's clearance edited outside dossier: the certificate fails.
-sqlite3 "$t/v/dossier.db" "UPDATE user SET clearance = 3 WHERE name = 'admin';"
+catsql "UPDATE user SET clearance = 3 WHERE name = 'admin';"
 expect 6 "an edited user row is refused at unlock" "$DOSSIER" list

@@ -58,6 +58,14 @@ DOSSIER_PASSPHRASE="$PASS"
 DOSSIER_NEW_PASSPHRASE="$NEWPASS"
 export DOSSIER_VAULT DOSSIER_USER DOSSIER_PASSPHRASE DOSSIER_NEW_PASSPHRASE
 
+# catsql SQL: SQL on the decrypted catalog of $DOSSIER_VAULT, unlocked as
+# $DOSSIER_USER: what an insider holding the catalog key can do with tools
+# of their own (tests/tools/catsql.c).  The sqlite3 tool cannot read it.
+CATSQL=$(cd "$DOSSIER_BUILD" 2>/dev/null && pwd)/tests/catsql
+catsql() {
+	"$CATSQL" "$DOSSIER_VAULT" "$@"
+}
+
 NPASS=0
 NFAIL=0
 NRUN=0
