@@ -30,7 +30,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-HDRS = $(wildcard include/*.h src/*.h src/extract/*.h src/cli/*.h tests/unit/*.h)
+HDRS = $(wildcard include/*.h src/*.h src/extract/*.h src/cli/*.h tests/unit/*.h tests/tools/*.h)
 
 .PHONY: fault-long all deps demo check test asan asan-build clang check-deps \
 	check-format format analyze bench clean
@@ -53,13 +53,13 @@ $(BUILD)/dossier: $(CLI_OBJ) $(BUILD)/libdossier.a
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libdossier.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< \
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -Itests/tools -o $@ $< \
 		$(BUILD)/libdossier.a $(LIBS) $(TEST_LIBS)
 
 # The tests' insider tool: SQL on a vault's decrypted catalog.
 $(BUILD)/tests/catsql: tests/tools/catsql.c $(BUILD)/libdossier.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libdossier.a $(LIBS)
+	$(CC) $(CFLAGS_ALL) -Itests/tools -o $@ $< $(BUILD)/libdossier.a $(LIBS)
 
 # The crash harness's LD_PRELOAD shim (never linked into dossier itself).
 $(BUILD)/tests/killshim.so: tests/crash/killshim.c

@@ -121,6 +121,24 @@ DOSSIER_API int dossier_create(const char *path, const char *admin,
  */
 DOSSIER_API int dossier_open(const char *path, struct dossier **dp);
 
+/* The vault format this library writes (VERSION, docs/FORMAT.md). */
+#define DOSSIER_VAULT_FORMAT 2
+
+/*
+ * Upgrades the vault at path, of an older format, to the current one, as
+ * user (an administrator) with passphrase pass: vault format 1 (a plain
+ * catalog holding the key slots) becomes format 2 (an encrypted catalog
+ * and a keyring).  The new files are built beside the old ones and take
+ * their place with one rename: a crash leaves the old vault or the new
+ * one, and running the upgrade again finishes or restarts it.  No other
+ * process may use the vault meanwhile (DOSSIER_EBUSY).  *from gets the
+ * format found (the current one: there was nothing to do).  On success *dp is an
+ * unlocked handle on the upgraded vault; like dossier_create(), *dp is set
+ * even on failure.
+ */
+DOSSIER_API int dossier_upgrade(const char *path, const char *user,
+    const char *pass, size_t passlen, int *from, struct dossier **dp);
+
 /*
  * Unlocks the vault as user with passphrase pass.  A wrong passphrase, an
  * unknown user and a disabled user all return DOSSIER_EAUTH with the same

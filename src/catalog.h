@@ -360,6 +360,25 @@ int catalog_filtered_out(struct catalog *c, int level,
 int catalog_docs_at_old_keys(struct catalog *c, int64_t **ids, size_t *nids,
     struct err *e);
 
+/*
+ * A format-1 catalog (catalog_upgrade.c), for "dossier upgrade": opened
+ * alone (DOSSIER_EBUSY while another connection has it) and held in an
+ * exclusive transaction until closed; its key slots with the catalog key
+ * sealed to each user (has_ck 0: a disabled user); its rows copied into a
+ * new catalog in one transaction.
+ */
+int catalog_v1_open(const char *path, struct catalog **cp, struct err *e);
+struct catalog_v1_slot {
+	char user[CATALOG_NAME_MAX + 1];
+	struct catalog_slot slot;
+	int one_time;
+	int has_ck;
+};
+typedef int (*catalog_v1_slot_fn)(void *ctx, const struct catalog_v1_slot *s);
+int catalog_v1_slots_each(struct catalog *c, catalog_v1_slot_fn fn,
+    void *ctx, struct err *e);
+int catalog_v1_copy(struct catalog *to, struct catalog *from, struct err *e);
+
 /* PRAGMA integrity_check and foreign_key_check. */
 int catalog_check(struct catalog *c, struct err *e);
 

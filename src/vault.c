@@ -24,9 +24,6 @@ static const char *const level_zh[DOSSIER_NLEVELS] = {
 	"公开", "内部", "秘密", "机密", "绝密"
 };
 
-#define AUTH_FAILED "authentication failed: wrong passphrase, or unknown " \
-	"or disabled user"
-
 int
 dossier_library_init(void)
 {
@@ -155,8 +152,8 @@ lks_free(struct dossier *d)
 	d->nlks = 0;
 }
 
-static void
-lock_keys(struct dossier *d)
+void
+vault_lock_keys(struct dossier *d)
 {
 	lks_free(d);
 	crypto_secure_free(d->secret, KEYS_USER_SECRET_LEN);
@@ -178,7 +175,7 @@ dossier_close(struct dossier *d)
 {
 	if (d == NULL)
 		return;
-	lock_keys(d);
+	vault_lock_keys(d);
 	vault_view_release(&d->view);
 	catalog_close(d->ring);
 	store_free(d->store);
@@ -188,8 +185,8 @@ dossier_close(struct dossier *d)
 	free(d);
 }
 
-static struct dossier *
-handle_new(void)
+struct dossier *
+vault_handle_new(void)
 {
 	struct dossier *d = calloc(1, sizeof(*d));
 
@@ -572,7 +569,7 @@ plain_sqlite(const char *path)
  * beside a keyring is format 2 (vault_upgrade.c).
  */
 int
-vault_format(struct dossier *d, const char *root, int *format)
+vault_format(struct dossier *d, const char *root, int *format, int *recorded)
 {
 	char path[PATH_MAX], text[128];
 	size_t got;
@@ -600,6 +597,8 @@ vault_format(struct dossier *d, const char *root, int *format)
 		return err_set(&d->err, DOSSIER_EVERSION,
 		    "vault '%s' has format %d, newer than this dossier (%d)",
 		    root, fmt, VAULT_FORMAT);
+	if (recorded != NULL)
+		*recorded = fmt;
 	if (fmt == 1) {
 		rc = join_path(d, path, sizeof(path), root, VAULT_CATALOG_FILE);
 		if (rc != DOSSIER_OK)
@@ -637,8 +636,8 @@ catalog_page_key(struct dossier *d, unsigned char *key, char dbid[64])
  * from d->ck.  An opened catalog must carry the keyring's vault id and
  * root key: the keyring is plain, the catalog is the authority.
  */
-static int
-open_catalog(struct dossier *d, const char *dir, int create)
+int
+vault_open_catalog(struct dossier *d, const char *dir, int create)
 {
 	char path[PATH_MAX], dbid[64];
 	unsigned char *key;
@@ -683,14 +682,14 @@ open_catalog(struct dossier *d, const char *dir, int create)
 }
 
 /* Opens keyring, store and lock file of the vault at d->root. */
-static int
-open_parts(struct dossier *d)
+int
+vault_open_parts(struct dossier *d)
 {
 	char path[PATH_MAX];
 	struct buf b = BUF_INIT;
 	int rc, fmt = 0;
 
-	rc = vault_format(d, d->root, &fmt);
+	rc = vault_format(d, d->root, &fmt, NULL);
 	if (rc == DOSSIER_OK && fmt < VAULT_FORMAT)
 		rc = err_set(&d->err, DOSSIER_EVERSION, "vault '%s' has the "
 		    "old format %d: run 'dossier upgrade' (as an "
@@ -735,7 +734,7 @@ dossier_open(const char *path, struct dossier **dp)
 	struct stat st;
 	int rc;
 
-	*dp = d = handle_new();
+	*dp = d = vault_handle_new();
 	if (d == NULL)
 		return DOSSIER_ENOMEM;
 	rc = crypto_check_init();
@@ -755,7 +754,7 @@ dossier_open(const char *path, struct dossier **dp)
 	if (!S_ISDIR(st.st_mode))
 		return err_set(&d->err, DOSSIER_ENOTFOUND,
 		    "'%s' is not a vault directory", path);
-	return open_parts(d);
+	return vault_open_parts(d);
 }
 
 struct unseal_ctx {
@@ -824,8 +823,8 @@ unseal_one(void *ctx, const struct keys_label *lb, const unsigned char *blob)
  * Checks that the secrets match the user's certified public keys and
  * that the certificate verifies, then opens every key sealed to them.
  */
-static int
-load_keys(struct dossier *d)
+int
+vault_load_keys(struct dossier *d)
 {
 	unsigned char xp[CRYPTO_X25519_LEN], ep[CRYPTO_ED25519_PUB_LEN];
 	struct unseal_ctx u = { d, 0 };
@@ -931,7 +930,7 @@ try_slot(void *ctx, const struct catalog_slot *s)
 	crypto_secure_free(d->ck, CRYPTO_KEY_LEN);
 	d->ck = ck;
 	if (d->cat == NULL) {
-		rc = open_catalog(d, d->root, 0);
+		rc = vault_open_catalog(d, d->root, 0);
 		if (rc != DOSSIER_OK) {
 			t->rc = rc;
 			return 1;
@@ -963,7 +962,7 @@ dossier_unlock(struct dossier *d, const char *user, const char *pass,
 	if (d == NULL || d->ring == NULL)
 		return d == NULL ? DOSSIER_EMISUSE :
 		    err_set(&d->err, DOSSIER_EMISUSE, "vault is not open");
-	lock_keys(d);
+	vault_lock_keys(d);
 	err_clear(&d->err);
 	d->secret = crypto_secure_alloc(KEYS_USER_SECRET_LEN);
 	if (d->secret == NULL)
@@ -973,7 +972,7 @@ dossier_unlock(struct dossier *d, const char *user, const char *pass,
 		rc = catalog_slots_each(d->ring, user, try_slot, &t, &d->err);
 	/* A keyring that cannot be read is not a wrong passphrase. */
 	if (rc != DOSSIER_OK && rc != DOSSIER_EUSAGE && rc != 1) {
-		lock_keys(d);
+		vault_lock_keys(d);
 		return rc;
 	}
 	rc = rc == 1 ? t.rc : DOSSIER_EAUTH;
@@ -990,9 +989,9 @@ dossier_unlock(struct dossier *d, const char *user, const char *pass,
 	if (rc == DOSSIER_EAUTH)
 		rc = err_set(&d->err, rc, AUTH_FAILED);
 	if (rc == DOSSIER_OK)
-		rc = load_keys(d);
+		rc = vault_load_keys(d);
 	if (rc != DOSSIER_OK) {
-		lock_keys(d);
+		vault_lock_keys(d);
 		/* Recorded without a key: sealed to the vault's audit key. */
 		if (rc == DOSSIER_EAUTH)
 			vault_audit_failed_unlock(d, user);
@@ -1003,7 +1002,7 @@ dossier_unlock(struct dossier *d, const char *user, const char *pass,
 	/* Failed unlocks since the last command join the log now. */
 	rc = vault_audit_take_pending(d);
 	if (rc != DOSSIER_OK) {
-		lock_keys(d);
+		vault_lock_keys(d);
 		return rc;
 	}
 	return DOSSIER_OK;
@@ -1167,8 +1166,8 @@ dir_empty(const char *dir)
 }
 
 /* Removes a half-built vault directory (only what create made). */
-static void
-remove_tree(const char *dir)
+void
+vault_remove_tree(const char *dir)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -1185,7 +1184,7 @@ remove_tree(const char *dir)
 			    de->d_name) >= (int)sizeof(path))
 				continue;
 			if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-				remove_tree(path);
+				vault_remove_tree(path);
 			else
 				unlink(path);
 		}
@@ -1194,8 +1193,8 @@ remove_tree(const char *dir)
 	rmdir(dir);
 }
 
-static int
-write_version_file(struct dossier *d, const char *dir)
+int
+vault_write_version(struct dossier *d, const char *dir)
 {
 	char path[PATH_MAX], tmp[PATH_MAX], text[64];
 	int fd, rc, n;
@@ -1233,7 +1232,7 @@ dossier_create(const char *path, const char *admin, const char *pass,
 	const char *slash;
 	int rc;
 
-	*dp = d = handle_new();
+	*dp = d = vault_handle_new();
 	if (d == NULL)
 		return DOSSIER_ENOMEM;
 	rc = crypto_check_init();
@@ -1281,7 +1280,7 @@ dossier_create(const char *path, const char *admin, const char *pass,
 		rc = err_nomem(&d->err);
 		goto fail;
 	}
-	rc = write_version_file(d, build);
+	rc = vault_write_version(d, build);
 	if (rc == DOSSIER_OK)
 		rc = store_create_dirs(build, &d->err);
 	if (rc == DOSSIER_OK)
@@ -1299,7 +1298,7 @@ dossier_create(const char *path, const char *admin, const char *pass,
 	if (rc == DOSSIER_OK && crypto_random(d->ck, CRYPTO_KEY_LEN) != 0)
 		rc = err_set(&d->err, DOSSIER_EINTERNAL, "no random bytes");
 	if (rc == DOSSIER_OK)
-		rc = open_catalog(d, build, 1);
+		rc = vault_open_catalog(d, build, 1);
 	if (rc == DOSSIER_OK)
 		rc = catalog_begin(d->cat, &d->err);
 	if (rc == DOSSIER_OK)
@@ -1336,18 +1335,18 @@ dossier_create(const char *path, const char *admin, const char *pass,
 	if (rc != DOSSIER_OK)
 		return rc;
 	snprintf(d->root, sizeof(d->root), "%s", path);
-	rc = open_parts(d);
+	rc = vault_open_parts(d);
 	if (rc == DOSSIER_OK)
-		rc = open_catalog(d, d->root, 0);
+		rc = vault_open_catalog(d, d->root, 0);
 	if (rc == DOSSIER_OK)
-		rc = load_keys(d);
+		rc = vault_load_keys(d);
 	if (rc == DOSSIER_OK)
 		d->unlocked = 1;
 	/* Its checkpoint, now that audit.witness has its place. */
 	if (rc == DOSSIER_OK)
 		rc = vault_audit_finish(d, rc);
 	else
-		lock_keys(d);
+		vault_lock_keys(d);
 	return rc;
 fail:
 	d->audit.action = NULL;
@@ -1355,7 +1354,7 @@ fail:
 	d->cat = NULL;
 	catalog_close(d->ring);
 	d->ring = NULL;
-	lock_keys(d);
-	remove_tree(build);
+	vault_lock_keys(d);
+	vault_remove_tree(build);
 	return rc;
 }

@@ -28,11 +28,15 @@
 #include "policy.h"
 #include "store.h"
 
-#define VAULT_FORMAT 2
+#define VAULT_FORMAT DOSSIER_VAULT_FORMAT
 #define VAULT_VERSION_FILE "VERSION"
 #define VAULT_CATALOG_FILE "dossier.db"
 #define VAULT_KEYRING_FILE "keyring.db"
 #define VAULT_LOCK_FILE "lock"
+
+/* The one message for a wrong passphrase, unknown or disabled user. */
+#define AUTH_FAILED "authentication failed: wrong passphrase, or unknown " \
+	"or disabled user"
 
 /* New passphrases have at least this many characters. */
 #define VAULT_PASS_MIN 12
@@ -347,11 +351,28 @@ void vault_slot_settle(struct dossier *d, const char *user,
 /* Seals a 32-byte key (kind, level, version) to user u. */
 int vault_seal_to_user(struct dossier *d, const struct catalog_user *u,
     const char *kind, int level, uint32_t version, const unsigned char *key);
+/* Pieces of open, unlock and create (vault.c), shared with upgrade. */
+struct dossier *vault_handle_new(void);
+/* Keyring, store and lock file of d->root (a current-format vault). */
+int vault_open_parts(struct dossier *d);
+/* The catalog in dir under the page key from d->ck (create: a new one). */
+int vault_open_catalog(struct dossier *d, const char *dir, int create);
+/* Checks the user's keys and certificate, opens their level keys, policy. */
+int vault_load_keys(struct dossier *d);
+/* Writes dir/VERSION for the current format (temp file, rename, sync). */
+int vault_write_version(struct dossier *d, const char *dir);
+/* Forgets every key and closes the catalog and indexes. */
+void vault_lock_keys(struct dossier *d);
+
 /*
  * The vault's format from its VERSION file (and, for an upgrade caught
- * between its two renames, from its files): see vault.c.
+ * between its two renames, from its files: see vault.c); recorded (may be
+ * NULL) gets the number VERSION holds.
  */
-int vault_format(struct dossier *d, const char *root, int *format);
+int vault_format(struct dossier *d, const char *root, int *format,
+    int *recorded);
+/* Removes a directory tree that dossier built (init, upgrade). */
+void vault_remove_tree(const char *dir);
 
 /* Re-reads the acting user's row, keys and the policy after a change. */
 int vault_reload_keys(struct dossier *d);
