@@ -18,6 +18,7 @@
 
 #include "dossier.h"
 #include "vault_int.h"
+#include "insider.h"
 
 #define ADMIN_PASS "administrator passphrase 1"
 #define NEW_PASS "a fresh user passphrase"
@@ -127,37 +128,83 @@ file_doc(struct fx *f, struct dossier *d, const char *name, const char *text,
 	return rc;
 }
 
+/*
+ * The catalog as an insider holding the root administrator's passphrase
+ * opens it: decrypted with the catalog key from root's key slot, none of
+ * dossier's checks in the way.  Close with catalog_close().
+ */
+static struct catalog *
+insider(struct fx *f)
+{
+	struct catalog *cat = NULL;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	rc = insider_catalog(f->vault, "root", ADMIN_PASS, &cat, &e);
+	if (rc != DOSSIER_OK)
+		print_error("insider_catalog: %s\n", e.msg);
+	assert_int_equal(rc, DOSSIER_OK);
+	return cat;
+}
+
+/* Runs q on the decrypted catalog behind dossier's back. */
 static void
 sql(struct fx *f, const char *q)
 {
-	char path[128];
-	sqlite3 *db;
+	struct catalog *cat = insider(f);
 	char *msg = NULL;
+	int rc;
 
-	snprintf(path, sizeof(path), "%s/dossier.db", f->vault);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, q, NULL, NULL, &msg) != SQLITE_OK)
-		print_error("sql: %s\n", msg != NULL ? msg : "?");
+	rc = sqlite3_exec(cat->db, q, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		print_error("sql: %s: %s\n", q, msg != NULL ? msg : "?");
 	sqlite3_free(msg);
-	sqlite3_close(db);
+	catalog_close(cat);
+	assert_int_equal(rc, SQLITE_OK);
 }
 
 static int64_t
 sql_int(struct fx *f, const char *q)
 {
-	char path[128];
-	sqlite3 *db;
+	struct catalog *cat = insider(f);
 	sqlite3_stmt *st;
 	int64_t v = -1;
 
-	snprintf(path, sizeof(path), "%s/dossier.db", f->vault);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(cat->db, q, -1, &st, NULL),
+	    SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	sqlite3_close(db);
+	catalog_close(cat);
 	return v;
+}
+
+/*
+ * Runs q on a scratch database of the fixture's directory with the
+ * keyring (plain SQLite, VAULT/keyring.db) attached as "ring".
+ */
+static void
+ring_sql(struct fx *f, const char *q)
+{
+	char path[128], att[192];
+	sqlite3 *db;
+	char *msg = NULL;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/scratch.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 10000);
+	snprintf(att, sizeof(att), "ATTACH '%s/keyring.db' AS ring;",
+	    f->vault);
+	rc = sqlite3_exec(db, att, NULL, NULL, &msg);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, q, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		print_error("ring_sql: %s: %s\n", q, msg != NULL ? msg : "?");
+	sqlite3_free(msg);
+	sqlite3_close(db);
+	assert_int_equal(rc, SQLITE_OK);
 }
 
 /*
@@ -170,17 +217,17 @@ any_key_opens(struct fx *f, struct dossier *d, int64_t doc)
 	unsigned char wrapped[KEYS_WRAPPED_LEN], dek[CRYPTO_KEY_LEN];
 	unsigned char wrapkey[CRYPTO_KEY_LEN];
 	struct keys_dek_label lb;
-	char path[128], q[160];
-	sqlite3 *db;
+	struct catalog *cat;
+	char q[160];
 	sqlite3_stmt *st;
 	size_t i;
 	int opened = 0;
 
-	snprintf(path, sizeof(path), "%s/dossier.db", f->vault);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	cat = insider(f);
 	snprintf(q, sizeof(q), "SELECT wrapped_dek, level, key_version FROM "
 	    "version WHERE doc = %lld AND version = 1;", (long long)doc);
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(cat->db, q, -1, &st, NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	memcpy(wrapped, sqlite3_column_blob(st, 0), sizeof(wrapped));
 	lb.doc = (uint64_t)doc;
@@ -188,7 +235,7 @@ any_key_opens(struct fx *f, struct dossier *d, int64_t doc)
 	lb.level = sqlite3_column_int(st, 1);
 	lb.key_version = (uint32_t)sqlite3_column_int(st, 2);
 	sqlite3_finalize(st);
-	sqlite3_close(db);
+	catalog_close(cat);
 	for (i = 0; i < d->nlks; i++) {
 		/* Every key, under the label it would need and its own. */
 		assert_int_equal(keys_derive(d->vault_id, d->lks[i].key,
@@ -487,6 +534,9 @@ test_disable(void **state)
 	int64_t after;
 
 	old = add_user(f, "bob", "clerk", DOSSIER_LEVEL_INTERNAL, NULL);
+	/* Bob keeps a copy of his key slot, which the disabling removes. */
+	ring_sql(f, "CREATE TABLE slot AS SELECT * FROM ring.keyslot"
+	    " WHERE user = 'bob';");
 	assert_int_equal(dossier_user_disable(f->admin, "bob"), 0);
 	assert_int_equal(dossier_user_disable(f->admin, "bob"),
 	    DOSSIER_ECONFLICT);
@@ -495,8 +545,14 @@ test_disable(void **state)
 	open_as(f, "bob", NEW_PASS, DOSSIER_EAUTH);
 	after = file_doc(f, f->admin, "i.txt", "内部", 1, NULL);
 	assert_false(any_key_opens(f, old, after));
-	/* Re-enabling by editing the row: refused. */
+	/*
+	 * Re-enabling by editing the row: refused.  His slot is gone from
+	 * the keyring, so his passphrase opens nothing; put back from his
+	 * copy, it opens, and the edited row is refused for what it is.
+	 */
 	sql(f, "UPDATE user SET disabled = 0 WHERE name = 'bob';");
+	open_as(f, "bob", NEW_PASS, DOSSIER_EAUTH);
+	ring_sql(f, "INSERT INTO ring.keyslot SELECT * FROM slot;");
 	open_as(f, "bob", NEW_PASS, DOSSIER_ECORRUPT);
 	dossier_close(old);
 }

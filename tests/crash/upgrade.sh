@@ -1,0 +1,186 @@
+#!/bin/sh
+# "dossier upgrade" killed with SIGKILL just before its N-th file-changing
+# call (tests/crash/killshim.c), for N = 1..K or a stride of it, on copies
+# of fixtures/upgrade/vault-v1.  After each kill the vault is either the
+# old one (format 1: refused with "run 'dossier upgrade'", and an upgrade
+# run again succeeds) or the new one (usable as it is).  Either way, once
+# upgraded: verify --read-data and audit verify pass, both documents and
+# both users are there, the catalog is not plain SQLite, nothing of the
+# upgrade is left over.  One "ok - upgrade kill N" line per point.
+#
+# Environment: DOSSIER, DOSSIER_BUILD; DOSSIER_UPGRADE_POINTS (default
+# 12, plus the six calls before the last) bounds the number of points; DOSSIER_CRASH_JOBS as in crash.sh.
+. "$(dirname "$0")/../cli/lib.sh"
+
+D=$DOSSIER
+SHIM=$DOSSIER_BUILD/tests/killshim.so
+if [ -f "$SHIM" ] && cp "$SHIM" "$T/killshim.so"; then
+	SHIM=$T/killshim.so
+fi
+[ -f "$SHIM" ] || { fail "the kill shim is built" "missing: $SHIM"; done_testing; }
+JOBS=${DOSSIER_CRASH_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$JOBS" -ge 1 ] 2>/dev/null || JOBS=1
+[ "$JOBS" -gt 4 ] && JOBS=4
+MAXPOINTS=${DOSSIER_UPGRADE_POINTS:-12}
+FIXTURE=$TOP/fixtures/upgrade/vault-v1
+export DOSSIER_USER=admin DOSSIER_PASSPHRASE='upgrade fixture passphrase'
+LIN_PASS='lin fixture passphrase'
+# The documents of the fixture (fixtures/upgrade/README.md).
+SHA_1=$(printf '旧格式合同 HT-2020-0001 升级测试\n' | sha256sum | cut -d' ' -f1)
+
+# is_old VAULT: still format 1, whole?
+is_old() {
+	grep -q '^dossier vault format 1$' "$1/VERSION" &&
+	    head -c 15 "$1/dossier.db" | grep -q '^SQLite format 3'
+}
+
+# check_new VAULT DIR: the upgraded vault is whole; explains on stdout.
+check_new() {
+	_v=$1
+	_d=$2
+	"$D" -V "$_v" verify --read-data >"$_d/v.out" 2>&1 ||
+	    { echo "verify --read-data: $(head -n 3 "$_d/v.out")"; return 1; }
+	"$D" -V "$_v" audit verify >"$_d/a.out" 2>&1 ||
+	    { echo "audit verify: $(head -n 2 "$_d/a.out")"; return 1; }
+	"$D" -V "$_v" --json list >"$_d/l.json" 2>"$_d/l.err" ||
+	    { echo "list: $(cat "$_d/l.err")"; return 1; }
+	"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ids = sorted(o["id"] for o in d["documents"])
+assert ids == [1, 2], ids
+one = [o for o in d["documents"] if o["id"] == 1][0]
+assert one["sha256"] == sys.argv[2] and one["category"] == "合同", one
+' "$_d/l.json" "$SHA_1" >"$_d/py.err" 2>&1 ||
+	    { echo "documents: $(tail -n 1 "$_d/py.err")"; return 1; }
+	DOSSIER_USER=lin DOSSIER_PASSPHRASE="$LIN_PASS" "$D" -V "$_v" list \
+	    >/dev/null 2>"$_d/lin.err" ||
+	    { echo "lin cannot list: $(cat "$_d/lin.err")"; return 1; }
+	"$D" -V "$_v" audit log --action upgrade >"$_d/up.out" 2>&1 &&
+	    [ "$(grep -c ' upgrade ' "$_d/up.out")" -eq 1 ] ||
+	    { echo "not one upgrade record: $(cat "$_d/up.out")"; return 1; }
+	if head -c 15 "$_v/dossier.db" | grep -q '^SQLite format 3'; then
+		echo "the catalog is plain SQLite"
+		return 1
+	fi
+	grep -q '^dossier vault format 2$' "$_v/VERSION" ||
+	    { echo "VERSION: $(cat "$_v/VERSION")"; return 1; }
+	[ ! -e "$_v/upgrade" ] || { echo "upgrade/ left over"; return 1; }
+	return 0
+}
+
+# point N DIR: one kill point; prints one TAP line; appends the state.
+point() {
+	_n=$1
+	_dir=$2
+	_v=$_dir/vault
+	_why=
+	rm -rf "$_v"
+	cp -a "$FIXTURE" "$_v"
+	env LD_PRELOAD="$SHIM" DOSSIER_KILL_AT="$_n" "$D" -q -V "$_v" upgrade \
+	    >"$_dir/op.out" 2>"$_dir/op.err" </dev/null
+	_rc=$?
+	if [ $_rc -ne 137 ] && [ $_rc -ne 0 ]; then
+		_why="the killed run exited $_rc, not 137 or 0: $(head -n 2 "$_dir/op.err")"
+	fi
+	_st=
+	if [ -z "$_why" ]; then
+		if is_old "$_v"; then
+			_st=old
+			"$D" -V "$_v" list >/dev/null 2>"$_dir/old.err"
+			_lrc=$?
+			if [ $_lrc -ne 1 ] || ! grep -q "run 'dossier upgrade'" "$_dir/old.err"; then
+				_why="the old vault is not refused as such: exit $_lrc $(cat "$_dir/old.err")"
+			fi
+		else
+			_st=new
+			# Usable as it is, before any upgrade run again.
+			"$D" -V "$_v" list >/dev/null 2>"$_dir/new.err" ||
+			    _why="the new vault does not open: $(cat "$_dir/new.err")"
+		fi
+	fi
+	if [ -z "$_why" ]; then
+		"$D" -q -V "$_v" upgrade >"$_dir/up2.out" 2>&1 ||
+		    _why="upgrade run again: $(head -n 2 "$_dir/up2.out")"
+	fi
+	[ -z "$_why" ] && _why=$(check_new "$_v" "$_dir")
+	if [ -z "$_why" ]; then
+		printf 'ok - upgrade kill %s (%s%s)\n' "$_n" "$_st" \
+		    "$([ $_rc -eq 0 ] && echo ', not killed')"
+		echo "$_st" >>"$_dir/states"
+	else
+		printf 'not ok - upgrade kill %s\n' "$_n"
+		printf '%s\n' "$_why" | sed 's/^/# /'
+		echo failed >>"$_dir/states"
+	fi
+}
+
+# The check can fail: a vault upgraded and then damaged is caught.
+mkdir -p "$T/self"
+cp -a "$FIXTURE" "$T/self/vault"
+"$D" -q -V "$T/self/vault" upgrade >/dev/null 2>&1
+printf 'X' | dd of="$T/self/vault/dossier.db" bs=1 seek=5000 conv=notrunc 2>/dev/null
+if check_new "$T/self/vault" "$T/self" >/dev/null; then
+	fail "harness: a damaged upgraded catalog fails the check"
+else
+	pass "harness: a damaged upgraded catalog fails the check"
+fi
+
+mkdir -p "$T/count"
+cp -a "$FIXTURE" "$T/count/vault"
+env LD_PRELOAD="$SHIM" DOSSIER_KILL_COUNT="$T/count/k" "$D" -q \
+    -V "$T/count/vault" upgrade >/dev/null 2>"$T/count/err" </dev/null
+rc=$?
+k=$(cat "$T/count/k" 2>/dev/null)
+if [ $rc -ne 0 ] || [ -z "$k" ] || [ "$k" -lt 1 ]; then
+	fail "upgrade: counted its file-changing calls" "exit $rc, count '$k'" \
+	    "$(head -n 3 "$T/count/err")"
+	done_testing
+fi
+pass "upgrade: $k file-changing calls"
+
+stride=$(((k + MAXPOINTS - 1) / MAXPOINTS))
+n=1
+: >"$T/points"
+while [ $n -le "$k" ]; do
+	echo $n >>"$T/points"
+	n=$((n + stride))
+done
+grep -q -x "$k" "$T/points" || echo "$k" >>"$T/points"
+# The last calls (the switch and after) are where the format changes.
+i=$((k - 6))
+while [ $i -lt "$k" ]; do
+	[ $i -ge 1 ] && ! grep -q -x "$i" "$T/points" && echo $i >>"$T/points"
+	i=$((i + 1))
+done
+j=0
+while [ $j -lt "$JOBS" ]; do
+	mkdir -p "$T/w$j"
+	: >"$T/w$j/states"
+	(
+		i=0
+		while read -r n; do
+			if [ $((i % JOBS)) -eq $j ]; then
+				point "$n" "$T/w$j" >"$T/res.$n" 2>&1
+			fi
+			i=$((i + 1))
+		done <"$T/points"
+	) &
+	j=$((j + 1))
+done
+wait
+while read -r n; do
+	cat "$T/res.$n"
+done <"$T/points"
+NPASS=$((NPASS + $(cat "$T"/res.* | grep -c '^ok ')))
+NFAIL=$((NFAIL + $(cat "$T"/res.* | grep -c '^not ok ')))
+cat "$T"/w*/states >"$T/states"
+old=$(grep -c -x old "$T/states")
+new=$(grep -c -x new "$T/states")
+if [ "$old" -gt 0 ] && [ "$new" -gt 0 ]; then
+	pass "kills left the old vault ($old) and the new one ($new)"
+else
+	fail "kills left the old vault ($old) and the new one ($new)" \
+	    "expected both among the kill points"
+fi
+done_testing
