@@ -361,15 +361,18 @@ int catalog_docs_at_old_keys(struct catalog *c, int64_t **ids, size_t *nids,
     struct err *e);
 
 /*
- * A format-1 catalog (catalog_upgrade.c), for "dossier upgrade": opened
- * alone (DOSSIER_EBUSY while another connection has it) and held in an
- * exclusive transaction until closed; its key slots with the catalog key
- * sealed to each user (has_ck 0: a disabled user); its rows copied into a
+ * A format-1 catalog (catalog_upgrade.c), for "dossier upgrade": opened;
+ * then taken alone (DOSSIER_EBUSY while another connection has it) and
+ * held in an exclusive transaction until closed; its key slots with the
+ * catalog key sealed to each user (has_ck 0: a disabled user) and their
+ * role (not yet checked against the certificate); its rows copied into a
  * new catalog in one transaction.
  */
 int catalog_v1_open(const char *path, struct catalog **cp, struct err *e);
+int catalog_v1_exclusive(struct catalog *c, struct err *e);
 struct catalog_v1_slot {
 	char user[CATALOG_NAME_MAX + 1];
+	char role[16];
 	struct catalog_slot slot;
 	int one_time;
 	int has_ck;

@@ -16,13 +16,25 @@
 int
 catalog_v1_open(const char *path, struct catalog **cp, struct err *e)
 {
-	sqlite3_stmt *st = NULL;
 	int rc;
 
 	rc = catalog_open_db(path, NULL, "catalog-v1", "catalog",
 	    SQLITE_OPEN_READWRITE, cp, e);
 	if (rc == DOSSIER_OK)
 		rc = catalog_check_format(*cp, 1, e);
+	if (rc != DOSSIER_OK) {
+		catalog_close(*cp);
+		*cp = NULL;
+	}
+	return rc;
+}
+
+int
+catalog_v1_exclusive(struct catalog *c, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
 	/*
 	 * Leave WAL for a rollback journal: SQLite refuses while another
 	 * connection has the database open, so no process is left reading
@@ -30,22 +42,17 @@ catalog_v1_open(const char *path, struct catalog **cp, struct err *e)
 	 * catalog takes over) once the upgrade goes on.  The exclusive
 	 * transaction then keeps everyone out until the switch.
 	 */
-	if (rc == DOSSIER_OK)
-		rc = catalog_prep(*cp, &st, "PRAGMA journal_mode=DELETE;", e);
+	rc = catalog_prep(c, &st, "PRAGMA journal_mode=DELETE;", e);
 	if (rc == DOSSIER_OK && sqlite3_step(st) != SQLITE_ROW)
-		rc = catalog_dberr(*cp, e, "lock");
+		rc = catalog_dberr(c, e, "lock");
 	if (rc == DOSSIER_OK && strcmp((const char *)sqlite3_column_text(st,
 	    0), "delete") != 0)
 		rc = err_set(e, DOSSIER_EBUSY, "vault is busy: another process "
-		    "has catalog '%s' open", path);
+		    "has catalog '%s' open", c->path);
 	sqlite3_finalize(st);
-	if (rc == DOSSIER_OK && sqlite3_exec((*cp)->db, "BEGIN EXCLUSIVE;",
+	if (rc == DOSSIER_OK && sqlite3_exec(c->db, "BEGIN EXCLUSIVE;",
 	    NULL, NULL, NULL) != SQLITE_OK)
-		rc = catalog_dberr(*cp, e, "lock");
-	if (rc != DOSSIER_OK) {
-		catalog_close(*cp);
-		*cp = NULL;
-	}
+		rc = catalog_dberr(c, e, "lock");
 	return rc;
 }
 
@@ -59,9 +66,10 @@ catalog_v1_slots_each(struct catalog *c, catalog_v1_slot_fn fn, void *ctx,
 	int rc;
 
 	rc = catalog_prep(c, &st,
-	    "SELECT k.user, k.salt, k.t, k.m, k.p, k.blob, k.one_time, s.blob"
-	    " FROM keyslot k LEFT JOIN sealed_key s ON s.user = k.user"
-	    " AND s.kind = 'catalog' ORDER BY k.id;", e);
+	    "SELECT k.user, k.salt, k.t, k.m, k.p, k.blob, k.one_time, s.blob,"
+	    " u.role FROM keyslot k LEFT JOIN sealed_key s ON s.user = k.user"
+	    " AND s.kind = 'catalog' LEFT JOIN user u ON u.name = k.user"
+	    " ORDER BY k.id;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -83,6 +91,7 @@ catalog_v1_slots_each(struct catalog *c, catalog_v1_slot_fn fn, void *ctx,
 		s.slot.kdf.m = (uint32_t)m;
 		s.slot.kdf.p = (uint32_t)p;
 		s.one_time = sqlite3_column_int(st, 6);
+		catalog_copy_text(s.role, sizeof(s.role), st, 8);
 		/* Disabled users have no catalog key left. */
 		s.has_ck = sqlite3_column_type(st, 7) != SQLITE_NULL;
 		if (s.has_ck && catalog_copy_blob(s.slot.ck,

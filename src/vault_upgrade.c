@@ -51,6 +51,10 @@ v1_unlock_one(void *ctx, const struct catalog_v1_slot *s)
 	    &s->slot.kdf, s->slot.salt, s->slot.blob, d->secret);
 	if (rc == DOSSIER_OK && !s->has_ck)
 		rc = DOSSIER_EAUTH; /* disabled */
+	/* Refused before anything changes (build() checks the certificate). */
+	if (rc == DOSSIER_OK && strcmp(s->role, "admin") != 0)
+		rc = err_set(&d->err, DOSSIER_EDENIED, "permission denied: "
+		    "only an administrator can upgrade a vault");
 	if (rc == DOSSIER_OK)
 		rc = keys_unseal(d->vault_id, &lb, d->secret, s->slot.ck,
 		    d->ck) == DOSSIER_OK ? DOSSIER_OK : DOSSIER_ECORRUPT;
@@ -314,6 +318,8 @@ dossier_upgrade(const char *path, const char *user, const char *pass,
 			d->ring = NULL;
 		}
 	}
+	if (rc == DOSSIER_OK)
+		rc = catalog_v1_exclusive(old, &d->err);
 	/* Leftovers of an upgrade that stopped before its switch. */
 	if (rc == DOSSIER_OK) {
 		vault_remove_tree(updir);
