@@ -977,6 +977,10 @@ catalog_check(struct catalog *c, struct err *e)
 	const unsigned char *r;
 	int rc;
 
+	/* Every page, the free ones too, before SQLite's own check. */
+	rc = sqlvfs_scan(c->vfs, c->path, e);
+	if (rc != DOSSIER_OK)
+		return rc;
 	rc = catalog_prep(c, &st, "PRAGMA integrity_check;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
@@ -985,7 +989,7 @@ catalog_check(struct catalog *c, struct err *e)
 		r = sqlite3_column_text(st, 0);
 		rc = r != NULL && strcmp((const char *)r, "ok") == 0 ?
 		    DOSSIER_OK : err_set(e, DOSSIER_ECORRUPT,
-		    "catalog '%s' is damaged: %s", c->path,
+		    "%s '%s' is damaged: %s", c->what, c->path,
 		    r != NULL ? (const char *)r : "?");
 	} else {
 		rc = catalog_dberr(c, e, "check");
@@ -999,7 +1003,7 @@ catalog_check(struct catalog *c, struct err *e)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		rc = err_set(e, DOSSIER_ECORRUPT,
-		    "catalog '%s' has rows pointing nowhere (table %s)", c->path,
+		    "%s '%s' has rows pointing nowhere (table %s)", c->what, c->path,
 		    (const char *)sqlite3_column_text(st, 0));
 	else
 		rc = rc == SQLITE_DONE ? DOSSIER_OK : catalog_dberr(c, e, "check");

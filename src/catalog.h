@@ -382,7 +382,7 @@ int catalog_v1_slots_each(struct catalog *c, catalog_v1_slot_fn fn,
     void *ctx, struct err *e);
 int catalog_v1_copy(struct catalog *to, struct catalog *from, struct err *e);
 
-/* PRAGMA integrity_check and foreign_key_check. */
+/* Every page decrypts; PRAGMA integrity_check and foreign_key_check. */
 int catalog_check(struct catalog *c, struct err *e);
 
 #endif

@@ -13,10 +13,13 @@
  * reserved tail, which is what SQLite wrote there (it never uses it), so
  * WAL and journal checksums, computed over plaintext, still hold.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "dossier.h"
 #include "buf.h"
@@ -512,4 +515,75 @@ sqlvfs_prepare_as(sqlite3 *db, int encrypted, struct err *e)
 		return err_set(e, DOSSIER_EIO, "cannot set up database: %s",
 		    sqlite3_errmsg(db));
 	return DOSSIER_OK;
+}
+
+/* Reads page n of fd into page: 1 read, 0 past the end, -1 error. */
+static int
+read_page(int fd, sqlite3_int64 n, unsigned char *page)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < SQLVFS_PAGE) {
+		r = pread(fd, page + got, SQLVFS_PAGE - got,
+		    (off_t)(n * SQLVFS_PAGE + (sqlite3_int64)got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return got == SQLVFS_PAGE ? 1 : got == 0 ? 0 : -2;
+}
+
+int
+sqlvfs_scan(struct sqlvfs *v, const char *path, struct err *e)
+{
+	struct vfile f;
+	unsigned char *page;
+	sqlite3_int64 n;
+	int fd, r, rc = DOSSIER_OK, tries;
+
+	if (v->aead == NULL)
+		return DOSSIER_OK;
+	memset(&f, 0, sizeof(f));
+	f.v = v;
+	f.kind = KIND_MAIN;
+	page = sqlite3_malloc(SQLVFS_PAGE);
+	if (page == NULL)
+		return err_nomem(e);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		sqlite3_free(page);
+		return err_set(e, DOSSIER_EIO, "cannot open '%s': %s", path,
+		    strerror(errno));
+	}
+	for (n = 0; rc == DOSSIER_OK; n++) {
+		/* A page a checkpoint is writing may read torn: once more. */
+		for (tries = 0; tries < 2; tries++) {
+			r = read_page(fd, n, page);
+			if (r != 1 || open_page(&f, page, n * SQLVFS_PAGE,
+			    page) == SQLITE_OK)
+				break;
+		}
+		if (r == 0)
+			break;
+		if (r == -1)
+			rc = err_set(e, DOSSIER_EIO, "cannot read '%s': %s",
+			    path, strerror(errno));
+		else if (r == -2)
+			rc = err_set(e, DOSSIER_ECORRUPT, "'%s' is damaged: it "
+			    "ends inside a page", path);
+		else if (tries == 2)
+			rc = err_set(e, DOSSIER_ECORRUPT, "'%s' is damaged: page "
+			    "%lld does not decrypt", path, (long long)n + 1);
+	}
+	/* The scan's own failures are reported here, not latched. */
+	v->damaged = 0;
+	close(fd);
+	mem_wipe(page, SQLVFS_PAGE);
+	sqlite3_free(page);
+	return rc;
 }

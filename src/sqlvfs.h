@@ -57,6 +57,14 @@ int sqlvfs_io_failed(struct sqlvfs *v);
 int sqlvfs_damaged(struct sqlvfs *v);
 
 /*
+ * Decrypts every page of the database file at path (opened through v),
+ * free pages included, which no query may ever read: DOSSIER_ECORRUPT
+ * naming the first page that does not, DOSSIER_EIO if the file cannot be
+ * read.  Nothing for a plain VFS.
+ */
+int sqlvfs_scan(struct sqlvfs *v, const char *path, struct err *e);
+
+/*
  * Sets up a connection opened through the VFS: page size, reserved bytes
  * (before anything is written to a new database), WAL, temporary files in
  * memory, no memory mapping.  Returns DOSSIER_OK or DOSSIER_ECORRUPT /

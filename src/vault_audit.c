@@ -144,7 +144,9 @@ out:
 
 		snprintf(why, sizeof(why), "%s", d->err.msg[0] != '\0' ?
 		    d->err.msg : dossier_strerror(rc));
-		rc = err_set(&d->err, rc == DOSSIER_ENOMEM ? rc : DOSSIER_EIO,
+		/* Damage stays damage (exit 6); anything else is a failure. */
+		rc = err_set(&d->err, rc == DOSSIER_ENOMEM ||
+		    rc == DOSSIER_ECORRUPT ? rc : DOSSIER_EIO,
 		    "cannot write the audit log: %s", why);
 	}
 	audit_rec_release(&r);

@@ -240,6 +240,9 @@ vault_policy_sign(struct dossier *d)
 	return rc;
 }
 
+/* vault_policy_verify(): the rows were edited (not a dossier code). */
+#define EDITED 1
+
 /* Checks the stored policy signature against the rows as they are. */
 int
 vault_policy_verify(struct dossier *d)
@@ -262,19 +265,25 @@ vault_policy_verify(struct dossier *d)
 	}
 	memcpy(signer, row.data + 4, n);
 	signer[n] = '\0';
+	/*
+	 * A signer who is missing or no administrator, or a signature that
+	 * does not verify, means edited rows; a catalog that cannot be read
+	 * (a damaged page) keeps its own message.
+	 */
 	rc = catalog_user_get(d->cat, signer, &su, &d->err);
-	if (rc == DOSSIER_OK && (strcmp(su.role, "admin") != 0 || su.disabled))
-		rc = DOSSIER_ECORRUPT;
+	if (rc == DOSSIER_ENOTFOUND || (rc == DOSSIER_OK &&
+	    (strcmp(su.role, "admin") != 0 || su.disabled)))
+		rc = EDITED;
 	if (rc == DOSSIER_OK)
 		rc = vault_verify_cert(d, &su);
 	if (rc == DOSSIER_OK)
 		rc = policy_digest(d, digest);
 	if (rc == DOSSIER_OK)
 		rc = sig_message(d, digest, &msg);
-	if (rc == DOSSIER_OK)
-		rc = crypto_ed25519_verify(su.ed_pub, msg.data, msg.len,
-		    row.data + 4 + n);
-	if (rc == DOSSIER_ECORRUPT || rc == DOSSIER_ENOTFOUND)
+	if (rc == DOSSIER_OK && crypto_ed25519_verify(su.ed_pub, msg.data,
+	    msg.len, row.data + 4 + n) != DOSSIER_OK)
+		rc = EDITED;
+	if (rc == EDITED)
 		rc = err_set(&d->err, DOSSIER_ECORRUPT,
 		    "the users, grants or restrictions of '%s' were changed "
 		    "outside dossier: refusing them", d->root);

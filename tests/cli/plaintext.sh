@@ -106,4 +106,39 @@ assert d['history'][1]['note'] == '修改说明' + cn + la, d
 expect_exit 0 "verify --read-data" "$D" verify --read-data
 no_plaintext "verify"
 
+# Reads and queries carry the markers too: none may reach the disk (the
+# audit log records each query, sealed).
+expect_exit 0 "search for the Chinese marker" "$D" search "$CN" &&
+    check "...finds it" grep -q "$CN" "$T/out"
+expect_exit 0 "search for the Latin marker, with filters" "$D" search "$LA" \
+    --category "新类别$CN$LA" --tag "$CN标签$LA"
+expect_exit 0 "search for a marked number" "$D" search "$CN$LA"
+no_plaintext "search"
+expect_exit 0 "list filtered by marked values" "$D" list \
+    --category "新类别$CN$LA" --tag "$CN新标签$LA"
+expect_exit 0 "history" "$D" history 1
+expect_exit 0 "get" "$D" get 1
+no_plaintext "list, history, get"
+expect_exit 0 "add a user" "$D" -q user add clerk1 --role clerk
+expect_exit 0 "grant a marked category to the user" "$D" -q grant clerk1 read \
+    --category "授权类别$CN$LA"
+no_plaintext "user add, grant"
+expect_exit 4 "a failed unlock" env DOSSIER_PASSPHRASE="错$CN$LA" "$D" list
+no_plaintext "a failed unlock"
+expect_exit 0 "audit log" "$D" audit log
+expect_exit 0 "audit report" "$D" audit report --month "$(date -u +%Y-%m)" \
+    --html "$T/report.html"
+check "...written outside the vault" test -s "$T/report.html"
+expect_exit 0 "audit verify" "$D" audit verify
+no_plaintext "audit log, report, verify"
+
+# The catalog and the indexes are encrypted page by page: the sqlite3
+# tool reads neither, while it reads a plain database (the check works).
+expect_exit 1 "sqlite3 dossier.db .tables fails" sqlite3 "$DOSSIER_VAULT/dossier.db" .tables &&
+    check "...not a database, it says" grep -q "not a database" "$T/err"
+for f in "$DOSSIER_VAULT"/index/*.db; do
+	expect_exit 1 "sqlite3 index/$(basename "$f") .tables fails" sqlite3 "$f" .tables
+done
+expect_exit 0 "sqlite3 reads the plain keyring" sqlite3 "$DOSSIER_VAULT/keyring.db" .tables
+
 done_testing

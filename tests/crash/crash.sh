@@ -2,7 +2,8 @@
 # The crash harness: every writing operation (add, update, meta with a
 # level change, rm, restore, purge) is killed with SIGKILL just before its
 # N-th file-changing call (tests/crash/killshim.c), for N = 1..K or a
-# stride of it.  After each kill:
+# stride of it, and at each of its last eight calls (the checkpoint of the
+# catalog's WAL when the process closes it).  After each kill:
 #   - dossier verify --read-data exits 0 (notes about garbage it removed
 #     are allowed, damage is not);
 #   - a second verify (--no-keys --json) finds nothing at all;
@@ -188,6 +189,13 @@ for op in $OPS; do
 		n=$((n + stride))
 	done
 	grep -q -x "$k" "$T/points" || echo "$k" >>"$T/points"
+	# And every one of the last calls: the checkpoint of the catalog's
+	# WAL on close (pages written back, synced, the WAL removed).
+	i=$((k - 7))
+	while [ $i -lt "$k" ]; do
+		[ $i -ge 1 ] && ! grep -q -x "$i" "$T/points" && echo $i >>"$T/points"
+		i=$((i + 1))
+	done
 	npoints=$(wc -l <"$T/points")
 	op_start=$(now_ms)
 	j=0

@@ -7,6 +7,9 @@
  *
  *	catsql VAULT SQL
  *
+ * With CATSQL_KEEP_WAL set, what SQL wrote stays in the WAL (no
+ * checkpoint, not even on close), for tests of damaged WAL frames.
+ *
  * Built for the tests only, never installed.
  */
 #include <stdio.h>
@@ -49,6 +52,12 @@ main(int argc, char **argv)
 	if (insider_catalog(argv[1], user, pass, &cat, &e) != DOSSIER_OK) {
 		fprintf(stderr, "catsql: %s\n", e.msg);
 		return 1;
+	}
+	if (getenv("CATSQL_KEEP_WAL") != NULL) {
+		sqlite3_db_config(cat->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+		    NULL);
+		sqlite3_exec(cat->db, "PRAGMA wal_autocheckpoint=0;", NULL,
+		    NULL, NULL);
 	}
 	rc = sqlite3_exec(cat->db, argv[2], print_row, NULL, &msg);
 	if (rc != SQLITE_OK)
