@@ -13,7 +13,7 @@ check() { # header allowed-files-regex
 check 'gcrypt\.h' '^src/crypto\.c$'
 check 'archive\.h' '^src/archive_io\.c$'
 check 'zstd\.h' '^src/store\.c$'
-check 'sqlite3\.h' '^src/(catalog|catalog_policy|catalog_index|catalog_int|search|sqlvfs|tokenize)\.[ch]$'
+check 'sqlite3\.h' '^src/(catalog|catalog_policy|catalog_index|catalog_ring|catalog_upgrade|catalog_int|search|sqlvfs|tokenize)\.[ch]$'
 check 'json-c/[a-z_]+\.h' '^src/(cli/json_out|docmeta)\.c$'
 for inc in $(grep -hoE '#include "[^"]+"' src/cli/*.c src/cli/*.h 2>/dev/null |
 	sed 's/#include "\(.*\)"/\1/' | sort -u); do
