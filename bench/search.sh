@@ -8,7 +8,8 @@
 # queries (top 20, ranked).
 #
 # With a second build directory (make bench passes build/benchplain, made
-# with -DDOSSIER_BENCH_PLAIN_PAGES: index pages not encrypted), the first
+# with -DDOSSIER_BENCH_PLAIN_PAGES: catalog and index pages not
+# encrypted), the first
 # BENCH_CRYPTO_DOCS documents (default 20000) are filed and searched with
 # both builds in this run (twice, in alternating order; the better figure
 # counts), and the cost of page encryption is reported as ratios: filing
