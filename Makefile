@@ -32,7 +32,7 @@ CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HDRS = $(wildcard include/*.h src/*.h src/extract/*.h src/cli/*.h tests/unit/*.h tests/tools/*.h)
 
-.PHONY: fault-long all deps demo check test asan asan-build clang check-deps \
+.PHONY: fault-long crash-long all deps demo check test asan asan-build clang check-deps \
 	check-format format analyze bench clean
 all: $(BUILD)/libdossier.a $(BUILD)/libdossier.so $(BUILD)/dossier \
 	$(UNIT_BIN) $(BUILD)/tests/killshim.so $(BUILD)/tests/catsql
@@ -98,6 +98,16 @@ check: deps
 fault-long: all
 	DOSSIER=$(BUILD)/dossier DOSSIER_BUILD=$(BUILD) DOSSIER_FAULT_POINTS=40 \
 		sh tests/crash/fault.sh
+
+# The kill harnesses with every point (or nearly): operations, the WAL
+# checkpoint, upgrade.
+crash-long: all
+	DOSSIER=$(BUILD)/dossier DOSSIER_BUILD=$(BUILD) DOSSIER_CRASH_BUDGET=1200 \
+		sh tests/crash/crash.sh
+	DOSSIER=$(BUILD)/dossier DOSSIER_BUILD=$(BUILD) \
+		DOSSIER_CHECKPOINT_POINTS=100000 sh tests/crash/checkpoint.sh
+	DOSSIER=$(BUILD)/dossier DOSSIER_BUILD=$(BUILD) \
+		DOSSIER_UPGRADE_POINTS=100000 sh tests/crash/upgrade.sh
 
 asan-build:
 	$(MAKE) BUILD=build/asan OPT="$(ASAN_FLAGS)" all
