@@ -27,14 +27,26 @@
  * keeps slots from being made cheap to attack; the ceiling keeps a hostile
  * slot from exhausting memory or time.
  */
+#ifdef DOSSIER_TEST_CHEAP_KDF
+/*
+ * Only in the sanitizer build of the tests (make asan; docs/SECURITY.md):
+ * every unlock there costs milliseconds, not a fifth of a second.  No
+ * release build defines it, and no environment variable changes these.
+ */
+#define CRYPTO_ARGON2_M_MIN (8u * 1024)
+#define CRYPTO_ARGON2_T_MIN 1u
+#define CRYPTO_ARGON2_M_DEFAULT (8u * 1024)
+#define CRYPTO_ARGON2_T_DEFAULT 1u
+#else
 #define CRYPTO_ARGON2_M_MIN (64u * 1024)      /* KiB */
-#define CRYPTO_ARGON2_M_MAX (4u * 1024 * 1024) /* KiB: 4 GiB */
 #define CRYPTO_ARGON2_T_MIN 3u
+#define CRYPTO_ARGON2_M_DEFAULT (64u * 1024)
+#define CRYPTO_ARGON2_T_DEFAULT 3u
+#endif
+#define CRYPTO_ARGON2_M_MAX (4u * 1024 * 1024) /* KiB: 4 GiB */
 #define CRYPTO_ARGON2_T_MAX 64u
 #define CRYPTO_ARGON2_P_MIN 1u
 #define CRYPTO_ARGON2_P_MAX 16u
-#define CRYPTO_ARGON2_M_DEFAULT (64u * 1024)
-#define CRYPTO_ARGON2_T_DEFAULT 3u
 #define CRYPTO_ARGON2_P_DEFAULT 4u
 
 /*

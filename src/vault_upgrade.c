@@ -261,6 +261,12 @@ dossier_upgrade(const char *path, const char *user, const char *pass,
 	if (rc != DOSSIER_OK)
 		return rc;
 	*from = recorded;
+	if (recorded == VAULT_FORMAT) {
+		/* Nothing to do: open it as any current vault. */
+		rc = vault_open_parts(d);
+		return rc == DOSSIER_OK ? dossier_unlock(d, user, pass,
+		    passlen) : rc;
+	}
 	d->lockfd = open(sub, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (d->lockfd < 0)
 		return err_set(&d->err, DOSSIER_EIO, "cannot open '%s': %s",
@@ -269,8 +275,8 @@ dossier_upgrade(const char *path, const char *user, const char *pass,
 		return err_set(&d->err, DOSSIER_EBUSY, "vault '%s' is busy: "
 		    "another process is using it", d->root);
 	if (fmt == VAULT_FORMAT) {
-		/* Already current, or stopped after its switch: finish. */
-		rc = recorded < VAULT_FORMAT ? finish(d, updir) : DOSSIER_OK;
+		/* Stopped after its switch: finish, then open as current. */
+		rc = finish(d, updir);
 		vault_unlock_files(d);
 		close(d->lockfd);
 		d->lockfd = -1;
@@ -342,9 +348,14 @@ dossier_upgrade(const char *path, const char *user, const char *pass,
 	d->ring = NULL;
 	if (rc == DOSSIER_OK)
 		rc = fs_sync_dir(updir, &d->err);
-	catalog_close(old);
+	/*
+	 * The old catalog stays open in its exclusive transaction (nobody
+	 * can write to it) until it has been replaced.  Its rollback journal
+	 * was never created: closing it touches no file by name.
+	 */
 	if (rc == DOSSIER_OK)
 		rc = switch_over(d, updir);
+	catalog_close(old);
 	if (rc != DOSSIER_OK) {
 		d->audit.action = NULL;
 		vault_remove_tree(updir);
