@@ -70,7 +70,7 @@ dirs=$(ls -d "$work"/docs/* | head -n $(((cdocs + 999) / 1000)))
 plainbin=$(cd "$plain" && pwd)/dossier
 plainbench=$(cd "$plain" && pwd)/bench/search_bench
 echo
-echo "encryption cost: $cdocs documents, index pages encrypted vs not (same run)"
+echo "encryption cost: $cdocs documents, catalog and index pages encrypted vs not (same run)"
 # Two rounds in alternating order; the better figure of each build counts
 # (the machine is shared, and whichever runs second pays for the first's
 # write-back).
