@@ -545,6 +545,57 @@ DOSSIER_API int dossier_audit_each(struct dossier *d,
 DOSSIER_API int dossier_audit_verify(struct dossier *d, const char *witness,
     dossier_problem_fn fn, void *ctx, int64_t *records);
 
+/*
+ * Backups (docs/BACKUP.md): one pax tar holding a signed manifest, the
+ * vault's objects as they are (already encrypted), snapshots of the
+ * catalog (encrypted) and keyring, and the audit witness.
+ */
+struct dossier_backup_info {
+	char id[33];	    /* the backup's id, 32 hex digits */
+	char base[33];	    /* the backup it builds on; "" when full */
+	int incremental;
+	int64_t objects;    /* object members in the archive */
+	int64_t referenced; /* objects the catalog snapshot names */
+	int64_t seq;	    /* audit records in the snapshot */
+	uint64_t bytes;	    /* member bytes read or written */
+	int64_t created;
+	char created_by[65];
+};
+
+/*
+ * Writes a backup to file (which must not exist: DOSSIER_ECONFLICT), full
+ * or, with since (an earlier backup of this vault), holding only the
+ * objects since does not name.  Needs the backup permission (the backup
+ * role or admin), no level key.  Recorded in the audit log.
+ */
+DOSSIER_API int dossier_backup_create(struct dossier *d, const char *file,
+    const char *since, struct dossier_backup_info *info);
+/* Reads a backup's signed manifest (no vault, no key needed). */
+DOSSIER_API int dossier_backup_list(const char *file,
+    struct dossier_backup_info *info, struct dossier **dp);
+/*
+ * Checks backups: with DOSSIER_VERIFY_NO_KEYS, each archive's signature
+ * and every member against its manifest (any flipped byte, truncation,
+ * missing, extra or swapped member: DOSSIER_ECORRUPT naming it);
+ * otherwise the chain files[0..n) is restored beside the last archive,
+ * unlocked as user and verified whole (every object the user's keys open
+ * decrypted, the audit log against the backup's checkpoint), then
+ * removed.  *dp carries the message; close it.
+ */
+DOSSIER_API int dossier_backup_verify(const char *const *files, size_t n,
+    unsigned flags, const char *user, const char *pass, size_t passlen,
+    struct dossier_backup_info *info, struct dossier **dp);
+/*
+ * Restores the chain files[0..n) (a full backup and the incremental ones
+ * on it, in any order) into a new vault at to, which must not exist.  The
+ * vault is built beside to, checked as by dossier_backup_verify() as
+ * user, and renamed into place only then.  On success *dp is that vault,
+ * unlocked as user.
+ */
+DOSSIER_API int dossier_backup_restore(const char *const *files, size_t n,
+    const char *to, const char *user, const char *pass, size_t passlen,
+    struct dossier_backup_info *info, struct dossier **dp);
+
 /* A month's accesses, for auditors (dossier_audit_report()). */
 struct dossier_audit_count {
 	const char *key;	/* a user, an action, a level name, or doc id */

@@ -14,7 +14,7 @@ check 'gcrypt\.h' '^src/crypto\.c$'
 check 'archive\.h' '^src/archive_io\.c$'
 check 'zstd\.h' '^src/store\.c$'
 check 'sqlite3\.h' '^src/(catalog|catalog_policy|catalog_index|catalog_ring|catalog_upgrade|catalog_int|search|sqlvfs|tokenize)\.[ch]$'
-check 'json-c/[a-z_]+\.h' '^src/(cli/json_out|docmeta)\.c$'
+check 'json-c/[a-z_]+\.h' '^src/(cli/json_out|docmeta|backup)\.c$'
 for inc in $(grep -hoE '#include "[^"]+"' src/cli/*.c src/cli/*.h 2>/dev/null |
 	sed 's/#include "\(.*\)"/\1/' | sort -u); do
 	if [ "$inc" != dossier.h ] && [ ! -f "src/cli/$inc" ]; then

@@ -3,6 +3,8 @@
  * <archive.h>.  Members are read into memory in bounded chunks; nothing
  * is ever extracted to the file system.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,16 @@
 #include "error.h"
 
 #define ARCHIVE_IO_CHUNK (64 * 1024)
+
+/* A file that cannot be opened is an I/O error; anything else, damage. */
+static int
+errno_like(struct archive *a)
+{
+	int n = archive_errno(a);
+
+	return n == ENOENT ? DOSSIER_ENOTFOUND : n == EACCES || n == EIO ||
+	    n == EISDIR ? DOSSIER_EIO : DOSSIER_ECORRUPT;
+}
 
 void
 archive_io_limits_init(struct archive_io_limits *lim)
@@ -123,4 +135,174 @@ out:
 	buf_release(&data);
 	archive_read_free(a);
 	return rc;
+}
+
+/* ---- pax tar, written and read as streams (backups) ---- */
+
+struct archive_io_tar {
+	struct archive *a;
+	char path[4096];
+};
+
+static int
+tar_err(struct archive *a, struct err *e, const char *what, const char *path)
+{
+	const char *why = a != NULL ? archive_error_string(a) : NULL;
+
+	return err_set(e, DOSSIER_EIO, "cannot %s '%s': %s", what, path,
+	    why != NULL ? why : "archive error");
+}
+
+int
+archive_io_tar_create(int fd, const char *path, struct archive_io_tar **tp,
+    struct err *e)
+{
+	struct archive_io_tar *t;
+
+	*tp = NULL;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return err_nomem(e);
+	snprintf(t->path, sizeof(t->path), "%s", path);
+	t->a = archive_write_new();
+	if (t->a == NULL) {
+		free(t);
+		return err_nomem(e);
+	}
+	if (archive_write_set_format_pax_restricted(t->a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(t->a, 1) != ARCHIVE_OK ||
+	    archive_write_open_fd(t->a, fd) != ARCHIVE_OK) {
+		tar_err(t->a, e, "write", path);
+		archive_write_free(t->a);
+		free(t);
+		return DOSSIER_EIO;
+	}
+	*tp = t;
+	return DOSSIER_OK;
+}
+
+int
+archive_io_tar_begin(struct archive_io_tar *t, const char *name,
+    uint64_t size, int64_t mtime, struct err *e)
+{
+	struct archive_entry *ent;
+	int r;
+
+	ent = archive_entry_new();
+	if (ent == NULL)
+		return err_nomem(e);
+	archive_entry_set_pathname(ent, name);
+	archive_entry_set_size(ent, (la_int64_t)size);
+	archive_entry_set_filetype(ent, AE_IFREG);
+	archive_entry_set_perm(ent, 0600);
+	archive_entry_set_mtime(ent, (time_t)mtime, 0);
+	r = archive_write_header(t->a, ent);
+	archive_entry_free(ent);
+	return r == ARCHIVE_OK ? DOSSIER_OK : tar_err(t->a, e, "write",
+	    t->path);
+}
+
+int
+archive_io_tar_write(struct archive_io_tar *t, const void *p, size_t n,
+    struct err *e)
+{
+	const char *c = p;
+	la_ssize_t w;
+
+	while (n > 0) {
+		w = archive_write_data(t->a, c, n);
+		if (w <= 0)
+			return tar_err(t->a, e, "write", t->path);
+		c += w;
+		n -= (size_t)w;
+	}
+	return DOSSIER_OK;
+}
+
+int
+archive_io_tar_close(struct archive_io_tar *t, struct err *e)
+{
+	int rc = DOSSIER_OK;
+
+	if (t == NULL)
+		return DOSSIER_OK;
+	if (e != NULL && archive_write_close(t->a) != ARCHIVE_OK)
+		rc = tar_err(t->a, e, "write", t->path);
+	archive_write_free(t->a);
+	free(t);
+	return rc;
+}
+
+int
+archive_io_tar_each(const char *path, size_t max_members,
+    archive_io_tar_member_fn fn, void *ctx, struct err *e)
+{
+	struct archive_io_member m;
+	struct archive_entry *ent;
+	struct archive *a;
+	size_t count = 0;
+	int r, rc = DOSSIER_OK;
+
+	a = archive_read_new();
+	if (a == NULL)
+		return err_nomem(e);
+	/* pax/ustar only, no compression filter: what backups are. */
+	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_open_filename(a, path, ARCHIVE_IO_CHUNK) !=
+	    ARCHIVE_OK) {
+		rc = err_set(e, errno_like(a), "cannot read '%s': %s", path,
+		    archive_error_string(a) != NULL ? archive_error_string(a) :
+		    "not an archive");
+		goto out;
+	}
+	for (;;) {
+		r = archive_read_next_header(a, &ent);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r != ARCHIVE_OK) {
+			rc = err_set(e, DOSSIER_ECORRUPT, "'%s' is damaged: %s",
+			    path, archive_error_string(a) != NULL ?
+			    archive_error_string(a) : "bad member header");
+			break;
+		}
+		if (++count > max_members) {
+			rc = err_set(e, DOSSIER_ECORRUPT, "'%s' has more than "
+			    "%zu members", path, max_members);
+			break;
+		}
+		memset(&m, 0, sizeof(m));
+		m.name = archive_entry_pathname(ent);
+		m.regular = archive_entry_filetype(ent) == AE_IFREG;
+		m.size = archive_entry_size_is_set(ent) &&
+		    archive_entry_size(ent) >= 0 ?
+		    (uint64_t)archive_entry_size(ent) : 0;
+		m.handle = a;
+		if (m.name == NULL) {
+			rc = err_set(e, DOSSIER_ECORRUPT, "'%s' has a member "
+			    "without a name", path);
+			break;
+		}
+		rc = fn(ctx, &m);
+		if (rc != 0)
+			break;
+	}
+out:
+	archive_read_free(a);
+	return rc;
+}
+
+int
+archive_io_member_read(const struct archive_io_member *m, void *buf,
+    size_t n, size_t *got, struct err *e)
+{
+	la_ssize_t r;
+
+	r = archive_read_data((struct archive *)m->handle, buf, n);
+	if (r < 0)
+		return err_set(e, DOSSIER_ECORRUPT, "member '%s' is damaged: "
+		    "%s", m->name, archive_error_string(
+		    (struct archive *)m->handle) != NULL ? archive_error_string(
+		    (struct archive *)m->handle) : "read error");
+	*got = (size_t)r;
+	return DOSSIER_OK;
 }

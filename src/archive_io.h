@@ -10,6 +10,7 @@
 #define DOSSIER_ARCHIVE_IO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -55,5 +56,47 @@ typedef int (*archive_io_entry_fn)(
 int archive_io_zip_each(const void *zip, size_t n,
     const struct archive_io_limits *lim, archive_io_want_fn want,
     archive_io_entry_fn fn, void *ctx, struct err *e);
+
+/*
+ * pax tar archives as streams (backups): written member by member to an
+ * open descriptor; read member by member from a file, each member's bytes
+ * pulled in chunks, so that memory stays bounded whatever the sizes.
+ */
+struct archive_io_tar;
+
+/* Starts a pax archive on fd (path names it in messages). */
+int archive_io_tar_create(int fd, const char *path,
+    struct archive_io_tar **tp, struct err *e);
+/* A regular-file member of size bytes, mode 0600; then its bytes. */
+int archive_io_tar_begin(struct archive_io_tar *t, const char *name,
+    uint64_t size, int64_t mtime, struct err *e);
+int archive_io_tar_write(struct archive_io_tar *t, const void *p, size_t n,
+    struct err *e);
+/*
+ * Ends the archive (writing its trailer) and frees t; with e NULL only
+ * frees it (after a failure).
+ */
+int archive_io_tar_close(struct archive_io_tar *t, struct err *e);
+
+/* One member met while reading: its bytes through archive_io_member_read. */
+struct archive_io_member {
+	const char *name; /* as stored: not to be trusted as a path */
+	int regular;
+	uint64_t size;
+	void *handle;
+};
+typedef int (*archive_io_tar_member_fn)(void *ctx,
+    const struct archive_io_member *m);
+/*
+ * Calls fn for each member of the tar (pax or ustar, no compression) at
+ * path, at most max_members of them.  fn's non-zero return stops and is
+ * returned.  A damaged archive is DOSSIER_ECORRUPT, a missing file
+ * DOSSIER_ENOTFOUND, an unreadable one DOSSIER_EIO.
+ */
+int archive_io_tar_each(const char *path, size_t max_members,
+    archive_io_tar_member_fn fn, void *ctx, struct err *e);
+/* Up to n bytes of the member into buf; *got 0 at its end. */
+int archive_io_member_read(const struct archive_io_member *m, void *buf,
+    size_t n, size_t *got, struct err *e);
 
 #endif

@@ -1050,3 +1050,17 @@ catalog_docs_at_old_keys(struct catalog *c, int64_t **ids, size_t *nids,
 	*nids = n;
 	return DOSSIER_OK;
 }
+
+int
+catalog_snapshot(struct catalog *c, const char *path, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	/* A consistent copy, through the same VFS: encrypted alike. */
+	rc = catalog_prep(c, &st, "VACUUM INTO ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	return catalog_done(c, st, "copy", e);
+}

@@ -382,6 +382,13 @@ int catalog_v1_slots_each(struct catalog *c, catalog_v1_slot_fn fn,
     void *ctx, struct err *e);
 int catalog_v1_copy(struct catalog *to, struct catalog *from, struct err *e);
 
+/*
+ * A consistent copy of the database into a new file at path (VACUUM
+ * INTO), through the same VFS: a catalog's copy is encrypted under the
+ * same key and database id, so it can take the catalog's place.
+ */
+int catalog_snapshot(struct catalog *c, const char *path, struct err *e);
+
 /* Every page decrypts; PRAGMA integrity_check and foreign_key_check. */
 int catalog_check(struct catalog *c, struct err *e);
 

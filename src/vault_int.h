@@ -357,6 +357,9 @@ struct dossier *vault_handle_new(void);
 int vault_open_parts(struct dossier *d);
 /* The catalog in dir under the page key from d->ck (create: a new one). */
 int vault_open_catalog(struct dossier *d, const char *dir, int create);
+/* A catalog file at path (a backup's snapshot) under the page key. */
+int vault_catalog_at(struct dossier *d, const char *path,
+    struct catalog **cp);
 /* Checks the user's keys and certificate, opens their level keys, policy. */
 int vault_load_keys(struct dossier *d);
 /* Writes dir/VERSION for the current format (temp file, rename, sync). */

@@ -29,6 +29,7 @@ static const struct cli_cmd *const commands[] = {
     &cmd_revoke,
     &cmd_rekey,
     &cmd_audit,
+    &cmd_backup,
     &cmd_upgrade,
     &cmd_help,
     &cmd_version,

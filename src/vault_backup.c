@@ -1,0 +1,1079 @@
+/*
+ * vault_backup.c: backup archives (docs/BACKUP.md): create (full or
+ * incremental), read and check (with or without keys), list, restore.
+ *
+ * An archive holds what the vault holds, already encrypted: the objects
+ * as they are, a snapshot of the catalog (VACUUM INTO through the same
+ * encrypting VFS: its pages stay encrypted under the catalog key) and of
+ * the keyring (the users' key slots: their passphrases open the backup),
+ * and the audit witness.  A signed manifest names every member with its
+ * SHA-256.  Nothing is ever decrypted to make a backup: the backup role
+ * needs no level key.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vault_int.h"
+#include "archive_io.h"
+#include "audit.h"
+#include "backup.h"
+#include "fsutil.h"
+
+#define CHUNK (64 * 1024)
+/* Members an archive may hold: the fixed ones and a million objects. */
+#define MAX_MEMBERS (1000000 + 8)
+
+/* dir of path (for temporary files beside it) into out. */
+static void
+dir_of(const char *path, char *out, size_t outsz)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(out, outsz, ".");
+	else if (slash == path)
+		snprintf(out, outsz, "/");
+	else
+		snprintf(out, outsz, "%.*s", (int)(slash - path), path);
+}
+
+/* The SHA-256 and size of the file at path. */
+static int
+hash_file(struct dossier *d, const char *path,
+    unsigned char out[CRYPTO_HASH_LEN], uint64_t *size)
+{
+	struct crypto_hash *h = NULL;
+	unsigned char *buf;
+	size_t got;
+	int fd, rc;
+
+	*size = 0;
+	buf = malloc(CHUNK);
+	if (buf == NULL)
+		return err_nomem(&d->err);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(buf);
+		return err_set(&d->err, DOSSIER_EIO, "cannot open '%s': %s",
+		    path, strerror(errno));
+	}
+	rc = crypto_hash_new(&h, NULL, 0);
+	while (rc == DOSSIER_OK) {
+		rc = fs_read_full(fd, buf, CHUNK, &got, path, &d->err);
+		if (rc != DOSSIER_OK || got == 0)
+			break;
+		*size += got;
+		rc = crypto_hash_update(h, buf, got);
+	}
+	if (rc == DOSSIER_OK)
+		rc = crypto_hash_final(h, out);
+	crypto_hash_free(h);
+	close(fd);
+	free(buf);
+	return rc;
+}
+
+/* Copies the file at path into the archive as member name. */
+static int
+put_file(struct dossier *d, struct archive_io_tar *t, const char *name,
+    const char *path, uint64_t size, const unsigned char *want)
+{
+	struct crypto_hash *h = NULL;
+	unsigned char *buf, sha[CRYPTO_HASH_LEN];
+	uint64_t done = 0;
+	size_t got;
+	int fd, rc;
+
+	buf = malloc(CHUNK);
+	if (buf == NULL)
+		return err_nomem(&d->err);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(buf);
+		return err_set(&d->err, DOSSIER_EIO, "cannot open '%s': %s",
+		    path, strerror(errno));
+	}
+	rc = crypto_hash_new(&h, NULL, 0);
+	if (rc == DOSSIER_OK)
+		rc = archive_io_tar_begin(t, name, size, vault_now(), &d->err);
+	while (rc == DOSSIER_OK && done < size) {
+		rc = fs_read_full(fd, buf, CHUNK, &got, path, &d->err);
+		if (rc == DOSSIER_OK && got == 0)
+			rc = err_set(&d->err, DOSSIER_EIO, "'%s' shrank while "
+			    "being backed up", path);
+		if (rc == DOSSIER_OK && got > size - done)
+			got = (size_t)(size - done);
+		if (rc == DOSSIER_OK)
+			rc = crypto_hash_update(h, buf, got);
+		if (rc == DOSSIER_OK)
+			rc = archive_io_tar_write(t, buf, got, &d->err);
+		done += got;
+	}
+	if (rc == DOSSIER_OK)
+		rc = crypto_hash_final(h, sha);
+	/* Never back up a damaged object as if it were sound. */
+	if (rc == DOSSIER_OK && want != NULL && !crypto_equal(sha, want,
+	    CRYPTO_HASH_LEN))
+		rc = err_set(&d->err, DOSSIER_ECORRUPT, "object %.16s of the "
+		    "vault is damaged: run 'dossier verify'", name +
+		    strlen(BACKUP_OBJECT_PREFIX));
+	crypto_hash_free(h);
+	close(fd);
+	free(buf);
+	return rc;
+}
+
+static void
+object_path(const struct dossier *d, const char *root, const char *name,
+    char *out, size_t outsz)
+{
+	(void)d;
+	if (snprintf(out, outsz, "%s/objects/%.2s/%s", root, name, name + 2) >=
+	    (int)outsz)
+		out[0] = '\0'; /* too long: opens nothing */
+}
+
+static void
+object_member(const char *name, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%s%.2s/%s", BACKUP_OBJECT_PREFIX, name,
+	    name + 2);
+}
+
+static int
+cmp_ref(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static int
+collect_ref(void *ctx, const struct catalog_version *v)
+{
+	struct backup_manifest *m = ctx;
+
+	/* Versions sharing content share an object: once is enough. */
+	return backup_manifest_add_ref(m, v->object) == 0 ? 0 :
+	    DOSSIER_ENOMEM;
+}
+
+/* Sorts and removes duplicates from m's referenced objects. */
+static void
+sort_refs(struct backup_manifest *m)
+{
+	size_t i, n = 0;
+
+	if (m->nreferenced == 0)
+		return;
+	qsort(m->referenced, m->nreferenced, sizeof(m->referenced[0]),
+	    cmp_ref);
+	for (i = 1; i < m->nreferenced; i++)
+		if (strcmp(m->referenced[i], m->referenced[n]) != 0)
+			memmove(m->referenced[++n], m->referenced[i],
+			    sizeof(m->referenced[0]));
+	m->nreferenced = n + 1;
+}
+
+static int
+has_ref(const struct backup_manifest *m, const char *name)
+{
+	return m != NULL && m->nreferenced > 0 && bsearch(name, m->referenced,
+	    m->nreferenced, sizeof(m->referenced[0]), cmp_ref) != NULL;
+}
+
+/* ---- reading an archive ---- */
+
+struct reader {
+	struct dossier *d;
+	const char *file;
+	struct backup_manifest m;
+	struct buf raw;	  /* the manifest's bytes */
+	size_t index;	  /* members met so far */
+	unsigned char *seen; /* per manifest member, sorted by name */
+	int manifest_only; /* stop after manifest and signature */
+	int take_snapshots; /* write catalog, keyring, witness to dir */
+	const char *dir;  /* where members are written; NULL: nowhere */
+	uint64_t bytes;
+};
+
+static int
+cmp_member(const void *a, const void *b)
+{
+	return strcmp(((const struct backup_member *)a)->name,
+	    ((const struct backup_member *)b)->name);
+}
+
+static int bad_archive(struct reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+bad_archive(struct reader *r, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return err_set(&r->d->err, DOSSIER_ECORRUPT, "backup '%s' is "
+	    "damaged: %s", r->file, msg);
+}
+
+/* Reads a whole small member into b. */
+static int
+read_small(struct reader *r, const struct archive_io_member *mb,
+    struct buf *b, size_t max)
+{
+	unsigned char chunk[4096];
+	size_t got;
+	int rc;
+
+	for (;;) {
+		rc = archive_io_member_read(mb, chunk, sizeof(chunk), &got,
+		    &r->d->err);
+		if (rc != DOSSIER_OK || got == 0)
+			return rc;
+		if (b->len + got > max)
+			return bad_archive(r, "member '%s' is too large",
+			    mb->name);
+		if (buf_append(b, chunk, got) != 0)
+			return err_nomem(&r->d->err);
+	}
+}
+
+/* Where member kind goes under r->dir (NULL: not written). */
+static int
+target(struct reader *r, enum backup_kind kind, const char *name,
+    char *out, size_t outsz)
+{
+	char flat[STORE_NAME_LEN + 1];
+	size_t pl = strlen(BACKUP_OBJECT_PREFIX);
+
+	if (r->dir == NULL)
+		return 0;
+	switch (kind) {
+	case BACKUP_M_CATALOG:
+		if (!r->take_snapshots)
+			return 0;
+		snprintf(out, outsz, "%s/%s", r->dir, VAULT_CATALOG_FILE);
+		return 1;
+	case BACKUP_M_KEYRING:
+		if (!r->take_snapshots)
+			return 0;
+		snprintf(out, outsz, "%s/%s", r->dir, VAULT_KEYRING_FILE);
+		return 1;
+	case BACKUP_M_WITNESS:
+		if (!r->take_snapshots)
+			return 0;
+		snprintf(out, outsz, "%s/audit.witness", r->dir);
+		return 1;
+	case BACKUP_M_OBJECT:
+		/* Built from the checked name, never from the raw path. */
+		memcpy(flat, name + pl, 2);
+		memcpy(flat + 2, name + pl + 3, STORE_NAME_LEN - 2);
+		flat[STORE_NAME_LEN] = '\0';
+		object_path(r->d, r->dir, flat, out, outsz);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Streams a member: hashes it, and writes it to its target if any. */
+static int
+take_member(struct reader *r, const struct archive_io_member *mb,
+    const struct backup_member *want, enum backup_kind kind)
+{
+	struct dossier *d = r->d;
+	struct crypto_hash *h = NULL;
+	unsigned char *buf, sha[CRYPTO_HASH_LEN];
+	char path[PATH_MAX], tmp[PATH_MAX + 16], dir[PATH_MAX];
+	uint64_t done = 0;
+	size_t got;
+	int fd = -1, rc, write_it;
+
+	write_it = target(r, kind, mb->name, path, sizeof(path));
+	buf = malloc(CHUNK);
+	if (buf == NULL)
+		return err_nomem(&d->err);
+	rc = crypto_hash_new(&h, NULL, 0);
+	if (rc == DOSSIER_OK && write_it) {
+		dir_of(path, dir, sizeof(dir));
+		rc = fs_mkdir(dir, &d->err);
+		if (rc == DOSSIER_OK)
+			rc = fs_mktemp(dir, ".restore-", tmp, sizeof(tmp), &fd,
+			    &d->err);
+	}
+	while (rc == DOSSIER_OK) {
+		rc = archive_io_member_read(mb, buf, CHUNK, &got, &d->err);
+		if (rc != DOSSIER_OK || got == 0)
+			break;
+		done += got;
+		if (done > want->size) {
+			rc = bad_archive(r, "member '%s' is longer than its "
+			    "manifest says", mb->name);
+			break;
+		}
+		rc = crypto_hash_update(h, buf, got);
+		if (rc == DOSSIER_OK && fd >= 0)
+			rc = fs_write_all(fd, buf, got, tmp, &d->err);
+	}
+	if (rc == DOSSIER_OK)
+		rc = crypto_hash_final(h, sha);
+	if (rc == DOSSIER_OK && (done != want->size ||
+	    !crypto_equal(sha, want->sha256, CRYPTO_HASH_LEN)))
+		rc = bad_archive(r, "member '%s' does not match the manifest",
+		    mb->name);
+	if (fd >= 0) {
+		if (rc == DOSSIER_OK)
+			rc = fs_commit_file_nodirsync(fd, tmp, path, &d->err);
+		else {
+			close(fd);
+			unlink(tmp);
+		}
+	}
+	r->bytes += done;
+	crypto_hash_free(h);
+	free(buf);
+	return rc;
+}
+
+static int
+read_member(void *ctx, const struct archive_io_member *mb)
+{
+	struct reader *r = ctx;
+	struct dossier *d = r->d;
+	struct backup_member key, *want;
+	struct buf b = BUF_INIT, msg = BUF_INIT;
+	enum backup_kind kind;
+	size_t at;
+	int rc;
+
+	kind = backup_member_kind(mb->name);
+	if (kind == BACKUP_M_BAD || !mb->regular)
+		return bad_archive(r, "it holds an unexpected member '%.80s'",
+		    mb->name);
+	at = r->index++;
+	if (at == 0 || at == 1) {
+		if ((at == 0) != (kind == BACKUP_M_MANIFEST) ||
+		    (at == 1) != (kind == BACKUP_M_SIG))
+			return bad_archive(r, "%s", "it does not begin with its "
+			    "manifest and signature");
+		if (at == 0) {
+			rc = read_small(r, mb, &r->raw, BACKUP_MANIFEST_MAX);
+			if (rc == DOSSIER_OK)
+				rc = backup_manifest_decode(r->raw.data,
+				    r->raw.len, &r->m, &d->err);
+			if (rc == DOSSIER_ECORRUPT)
+				rc = bad_archive(r, "%s", "its manifest is "
+				    "malformed");
+			if (rc != DOSSIER_OK)
+				return rc;
+			qsort(r->m.members, r->m.nmembers,
+			    sizeof(r->m.members[0]), cmp_member);
+			r->seen = calloc(r->m.nmembers + 1, 1);
+			return r->seen == NULL ? err_nomem(&d->err) : 0;
+		}
+		rc = read_small(r, mb, &b, CRYPTO_ED25519_SIG_LEN);
+		if (rc == DOSSIER_OK && (b.len != CRYPTO_ED25519_SIG_LEN ||
+		    backup_sig_message(r->raw.data, r->raw.len, &msg) != 0 ||
+		    crypto_ed25519_verify(r->m.signer, msg.data, msg.len,
+		    b.data) != DOSSIER_OK))
+			rc = bad_archive(r, "%s", "its manifest's signature "
+			    "does not verify");
+		buf_release(&b);
+		buf_release(&msg);
+		if (rc != DOSSIER_OK)
+			return rc;
+		return r->manifest_only ? 1 : 0;
+	}
+	memset(&key, 0, sizeof(key));
+	snprintf(key.name, sizeof(key.name), "%s", mb->name);
+	want = bsearch(&key, r->m.members, r->m.nmembers,
+	    sizeof(r->m.members[0]), cmp_member);
+	if (want == NULL)
+		return bad_archive(r, "member '%.80s' is not in its manifest",
+		    mb->name);
+	if (r->seen[want - r->m.members]++)
+		return bad_archive(r, "member '%.80s' appears twice", mb->name);
+	if (kind == BACKUP_M_OBJECT) {
+		char hex[2 * CRYPTO_HASH_LEN + 1];
+		size_t pl = strlen(BACKUP_OBJECT_PREFIX);
+
+		/* An object's name is the SHA-256 of its bytes. */
+		hex_encode(want->sha256, CRYPTO_HASH_LEN, hex);
+		if (strncmp(hex, mb->name + pl, 2) != 0 ||
+		    strcmp(hex + 2, mb->name + pl + 3) != 0)
+			return bad_archive(r, "object '%.80s' is listed under "
+			    "another hash", mb->name);
+	}
+	return take_member(r, mb, want, kind);
+}
+
+/*
+ * Reads and checks the archive at file: signature, then every member
+ * against the manifest (written under dir unless NULL).  r->m is kept.
+ */
+static int
+read_archive(struct dossier *d, const char *file, struct reader *r,
+    int manifest_only, const char *dir, int take_snapshots)
+{
+	size_t i;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->d = d;
+	r->file = file;
+	r->manifest_only = manifest_only;
+	r->dir = dir;
+	r->take_snapshots = take_snapshots;
+	rc = archive_io_tar_each(file, MAX_MEMBERS, read_member, r, &d->err);
+	if (rc == 1)
+		rc = DOSSIER_OK;
+	if (rc == DOSSIER_OK && r->index < 2)
+		rc = bad_archive(r, "%s", "it lacks its manifest or signature");
+	for (i = 0; rc == DOSSIER_OK && !manifest_only && i < r->m.nmembers;
+	    i++)
+		if (!r->seen[i])
+			rc = bad_archive(r, "member '%s' is missing",
+			    r->m.members[i].name);
+	if (rc == DOSSIER_ENOTFOUND)
+		rc = err_set(&d->err, rc, "no backup '%s'", file);
+	free(r->seen);
+	r->seen = NULL;
+	buf_release(&r->raw);
+	if (rc != DOSSIER_OK)
+		backup_manifest_release(&r->m);
+	return rc;
+}
+
+/* ---- create ---- */
+
+struct snap {
+	char catalog[PATH_MAX], keyring[PATH_MAX];
+};
+
+static void
+snap_remove(struct snap *s)
+{
+	char side[PATH_MAX + 8];
+	const char *p[2] = { s->catalog, s->keyring };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (p[i][0] == '\0')
+			continue;
+		unlink(p[i]);
+		snprintf(side, sizeof(side), "%s-wal", p[i]);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", p[i]);
+		unlink(side);
+	}
+}
+
+/* A fresh, unused path for a snapshot in dir. */
+static int
+snap_path(struct dossier *d, const char *dir, const char *what, char *out,
+    size_t outsz)
+{
+	unsigned char rnd[8];
+	char hex[17];
+
+	if (crypto_random(rnd, sizeof(rnd)) != DOSSIER_OK)
+		return err_set(&d->err, DOSSIER_EINTERNAL, "no random bytes");
+	hex_encode(rnd, sizeof(rnd), hex);
+	if (snprintf(out, outsz, "%s/.dossier-backup-%s.%s", dir, hex, what) >=
+	    (int)outsz)
+		return err_set(&d->err, DOSSIER_EUSAGE, "path too long: '%s'",
+		    dir);
+	return DOSSIER_OK;
+}
+
+/* Adds a snapshot file to m's members (hashing it). */
+static int
+add_snapshot(struct dossier *d, struct backup_manifest *m, const char *name,
+    const char *path)
+{
+	unsigned char sha[CRYPTO_HASH_LEN];
+	uint64_t size;
+	int rc;
+
+	rc = hash_file(d, path, sha, &size);
+	if (rc == DOSSIER_OK && backup_manifest_add_member(m, name, size,
+	    sha) != 0)
+		rc = err_nomem(&d->err);
+	return rc;
+}
+
+/* The manifest of everything but the objects' members. */
+static int
+build_manifest(struct dossier *d, struct snap *s, const char *witness,
+    const struct backup_manifest *base, struct backup_manifest *m)
+{
+	struct catalog *snapcat = NULL;
+	unsigned char rnd[BACKUP_ID_LEN];
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	m->format = BACKUP_FORMAT;
+	if (crypto_random(rnd, sizeof(rnd)) != DOSSIER_OK)
+		return err_set(&d->err, DOSSIER_EINTERNAL, "no random bytes");
+	hex_encode(rnd, sizeof(rnd), m->id);
+	if (base != NULL)
+		memcpy(m->base, base->id, sizeof(m->base));
+	memcpy(m->vault_id, d->vault_id, sizeof(m->vault_id));
+	memcpy(m->root_key, d->root_pub, sizeof(m->root_key));
+	m->vault_format = VAULT_FORMAT;
+	m->created = vault_now();
+	snprintf(m->created_by, sizeof(m->created_by), "%s", d->user.name);
+	memcpy(m->signer, d->user.ed_pub, sizeof(m->signer));
+	/* What the snapshot holds: its audit head and its objects. */
+	rc = vault_catalog_at(d, s->catalog, &snapcat);
+	if (rc == DOSSIER_OK)
+		rc = catalog_audit_head(snapcat, &m->ckpt_seq, m->ckpt_hash,
+		    &d->err);
+	if (rc == DOSSIER_OK)
+		rc = catalog_versions_each(snapcat, 0, collect_ref, m,
+		    &d->err);
+	catalog_close(snapcat);
+	if (rc == DOSSIER_ENOMEM)
+		rc = err_nomem(&d->err);
+	sort_refs(m);
+	if (rc == DOSSIER_OK)
+		rc = add_snapshot(d, m, BACKUP_KEYRING, s->keyring);
+	if (rc == DOSSIER_OK)
+		rc = add_snapshot(d, m, BACKUP_CATALOG, s->catalog);
+	if (rc == DOSSIER_OK && access(witness, F_OK) == 0)
+		rc = add_snapshot(d, m, BACKUP_WITNESS, witness);
+	return rc;
+}
+
+/* Adds an object member per referenced object not in base. */
+static int
+plan_objects(struct dossier *d, struct backup_manifest *m,
+    const struct backup_manifest *base)
+{
+	unsigned char sha[CRYPTO_HASH_LEN];
+	char path[PATH_MAX], name[BACKUP_NAME_MAX];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < m->nreferenced; i++) {
+		if (has_ref(base, m->referenced[i]))
+			continue;
+		object_path(d, d->root, m->referenced[i], path, sizeof(path));
+		if (stat(path, &st) != 0)
+			return err_set(&d->err, errno == ENOENT ?
+			    DOSSIER_ECORRUPT : DOSSIER_EIO, "object %.16s of "
+			    "the vault is %s: run 'dossier verify'",
+			    m->referenced[i], errno == ENOENT ? "missing" :
+			    strerror(errno));
+		object_member(m->referenced[i], name, sizeof(name));
+		if (hex_decode(m->referenced[i], sha, sizeof(sha)) != 0 ||
+		    backup_manifest_add_member(m, name, (uint64_t)st.st_size,
+		    sha) != 0)
+			return err_nomem(&d->err);
+	}
+	return DOSSIER_OK;
+}
+
+/* Writes the archive to fd: manifest, signature, then every member. */
+static int
+write_archive(struct dossier *d, int fd, const char *file,
+    const struct backup_manifest *m, const struct snap *s,
+    const char *witness)
+{
+	struct archive_io_tar *t = NULL;
+	struct buf raw = BUF_INIT, msg = BUF_INIT;
+	unsigned char sig[CRYPTO_ED25519_SIG_LEN];
+	char path[PATH_MAX];
+	const char *src;
+	size_t i;
+	int rc;
+
+	if (backup_manifest_encode(m, &raw) != 0 ||
+	    backup_sig_message(raw.data, raw.len, &msg) != 0)
+		rc = err_nomem(&d->err);
+	else
+		rc = crypto_ed25519_sign(d->secret + CRYPTO_X25519_LEN,
+		    msg.data, msg.len, sig);
+	if (rc == DOSSIER_OK)
+		rc = archive_io_tar_create(fd, file, &t, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = archive_io_tar_begin(t, BACKUP_MANIFEST, raw.len, m->created,
+		    &d->err);
+	if (rc == DOSSIER_OK)
+		rc = archive_io_tar_write(t, raw.data, raw.len, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = archive_io_tar_begin(t, BACKUP_SIG, sizeof(sig),
+		    m->created, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = archive_io_tar_write(t, sig, sizeof(sig), &d->err);
+	for (i = 0; rc == DOSSIER_OK && i < m->nmembers; i++) {
+		const struct backup_member *mb = &m->members[i];
+		const unsigned char *want = NULL;
+
+		switch (backup_member_kind(mb->name)) {
+		case BACKUP_M_CATALOG:
+			src = s->catalog;
+			break;
+		case BACKUP_M_KEYRING:
+			src = s->keyring;
+			break;
+		case BACKUP_M_WITNESS:
+			src = witness;
+			break;
+		default: {
+			size_t pl = strlen(BACKUP_OBJECT_PREFIX);
+
+			if (snprintf(path, sizeof(path), "%s/objects/%.2s/%s",
+			    d->root, mb->name + pl, mb->name + pl + 3) >=
+			    (int)sizeof(path))
+				path[0] = '\0';
+			src = path;
+			want = mb->sha256;
+			break;
+		}
+		}
+		rc = put_file(d, t, mb->name, src, mb->size, want);
+	}
+	if (rc == DOSSIER_OK)
+		rc = archive_io_tar_close(t, &d->err);
+	else
+		archive_io_tar_close(t, NULL);
+	buf_release(&raw);
+	buf_release(&msg);
+	return rc;
+}
+
+static int
+need_backup_role(struct dossier *d, const char *action)
+{
+	if (vault_perms(d, 0, NULL) & DOSSIER_PERM_ADMIN)
+		return DOSSIER_OK;
+	return vault_require(d, DOSSIER_PERM_BACKUP, action, 0, NULL);
+}
+
+int
+dossier_backup_create(struct dossier *d, const char *file, const char *since,
+    struct dossier_backup_info *info)
+{
+	struct backup_manifest m, base;
+	struct reader r;
+	struct snap s;
+	char dir[PATH_MAX], tmp[PATH_MAX], witness[PATH_MAX];
+	struct stat st;
+	int rc, fd = -1, have_base = 0;
+
+	memset(&m, 0, sizeof(m));
+	memset(&s, 0, sizeof(s));
+	memset(info, 0, sizeof(*info));
+	rc = vault_need_unlocked(d);
+	if (rc != DOSSIER_OK)
+		return rc;
+	vault_op(d, "backup create", 0);
+	rc = vault_op_detail(d, "file", file);
+	if (rc == DOSSIER_OK && since != NULL)
+		rc = vault_op_detail(d, "since", since);
+	if (rc == DOSSIER_OK)
+		rc = need_backup_role(d, "backup create");
+	if (rc == DOSSIER_OK && lstat(file, &st) == 0)
+		rc = err_set(&d->err, DOSSIER_ECONFLICT, "cannot write backup "
+		    "'%s': it exists", file);
+	if (rc == DOSSIER_OK && since != NULL) {
+		rc = read_archive(d, since, &r, 1, NULL, 0);
+		if (rc == DOSSIER_OK) {
+			base = r.m;
+			have_base = 1;
+			if (!crypto_equal(base.vault_id, d->vault_id,
+			    sizeof(base.vault_id)))
+				rc = err_set(&d->err, DOSSIER_ECONFLICT,
+				    "'%s' is a backup of another vault", since);
+		}
+	}
+	if (rc != DOSSIER_OK)
+		goto out;
+	dir_of(file, dir, sizeof(dir));
+	if (snprintf(witness, sizeof(witness), "%s/audit.witness", d->root) >=
+	    (int)sizeof(witness)) {
+		rc = err_set(&d->err, DOSSIER_EUSAGE, "path too long");
+		goto out;
+	}
+	/* Snapshots beside the output: encrypted, removed at the end. */
+	rc = snap_path(d, dir, "keyring", s.keyring, sizeof(s.keyring));
+	if (rc == DOSSIER_OK)
+		rc = snap_path(d, dir, "catalog", s.catalog, sizeof(s.catalog));
+	if (rc == DOSSIER_OK)
+		rc = catalog_snapshot(d->ring, s.keyring, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = catalog_snapshot(d->cat, s.catalog, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = build_manifest(d, &s, witness, have_base ? &base : NULL,
+		    &m);
+	if (rc == DOSSIER_OK)
+		rc = plan_objects(d, &m, have_base ? &base : NULL);
+	if (rc == DOSSIER_OK)
+		rc = fs_mktemp(dir, ".dossier-backup-", tmp, sizeof(tmp), &fd,
+		    &d->err);
+	if (rc == DOSSIER_OK) {
+		rc = write_archive(d, fd, file, &m, &s, witness);
+		if (rc == DOSSIER_OK && fsync(fd) != 0)
+			rc = err_set(&d->err, DOSSIER_EIO, "cannot write backup "
+			    "'%s': %s", file, strerror(errno));
+		close(fd);
+		/* In place without replacing anything: link, not rename. */
+		if (rc == DOSSIER_OK && link(tmp, file) != 0)
+			rc = err_set(&d->err, errno == EEXIST ?
+			    DOSSIER_ECONFLICT : DOSSIER_EIO, "cannot write "
+			    "backup '%s': %s", file, strerror(errno));
+		unlink(tmp);
+		if (rc == DOSSIER_OK)
+			rc = fs_sync_dir(dir, &d->err);
+	}
+	if (rc == DOSSIER_OK) {
+		snprintf(info->id, sizeof(info->id), "%s", m.id);
+		snprintf(info->base, sizeof(info->base), "%s", m.base);
+		info->incremental = m.base[0] != '\0';
+		info->objects = (int64_t)(m.nmembers - 2 -
+		    (access(witness, F_OK) == 0));
+		info->referenced = (int64_t)m.nreferenced;
+		info->seq = m.ckpt_seq;
+		info->bytes = 0;
+		for (size_t i = 0; i < m.nmembers; i++)
+			info->bytes += m.members[i].size;
+		vault_op_detail(d, "id", m.id);
+		vault_op_detail_int(d, "objects", info->objects);
+	}
+out:
+	snap_remove(&s);
+	backup_manifest_release(&m);
+	if (have_base)
+		backup_manifest_release(&base);
+	return vault_done(d, rc);
+}
+
+/* ---- list, verify, restore ---- */
+
+static void
+fill_info(const struct backup_manifest *m, uint64_t bytes,
+    struct dossier_backup_info *info)
+{
+	size_t i;
+
+	memset(info, 0, sizeof(*info));
+	snprintf(info->id, sizeof(info->id), "%s", m->id);
+	snprintf(info->base, sizeof(info->base), "%s", m->base);
+	info->incremental = m->base[0] != '\0';
+	info->referenced = (int64_t)m->nreferenced;
+	info->seq = m->ckpt_seq;
+	info->created = m->created;
+	snprintf(info->created_by, sizeof(info->created_by), "%s",
+	    m->created_by);
+	for (i = 0; i < m->nmembers; i++)
+		if (backup_member_kind(m->members[i].name) == BACKUP_M_OBJECT)
+			info->objects++;
+	info->bytes = bytes;
+}
+
+static struct dossier *
+new_handle(int *rc)
+{
+	struct dossier *d = vault_handle_new();
+
+	*rc = d == NULL ? DOSSIER_ENOMEM : crypto_check_init();
+	if (d != NULL && *rc != DOSSIER_OK)
+		*rc = err_set(&d->err, *rc,
+		    "dossier_library_init() was not called");
+	return d;
+}
+
+int
+dossier_backup_list(const char *file, struct dossier_backup_info *info,
+    struct dossier **dp)
+{
+	struct reader r;
+	struct dossier *d;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	*dp = d = new_handle(&rc);
+	if (rc != DOSSIER_OK)
+		return rc;
+	rc = read_archive(d, file, &r, 1, NULL, 0);
+	if (rc == DOSSIER_OK) {
+		fill_info(&r.m, 0, info);
+		backup_manifest_release(&r.m);
+	}
+	return rc;
+}
+
+/*
+ * Orders a chain of manifests: the full one first, then each whose base
+ * is the one before.  order[i] indexes ms.
+ */
+static int
+chain_order(struct dossier *d, struct backup_manifest *ms, size_t n,
+    const char *const *files, size_t *order)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++)
+		if (!crypto_equal(ms[i].vault_id, ms[0].vault_id,
+		    sizeof(ms[0].vault_id)))
+			return err_set(&d->err, DOSSIER_EUSAGE, "'%s' and '%s' "
+			    "are backups of different vaults", files[0],
+			    files[i]);
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < n; i++) {
+			int placed = 0;
+
+			for (j = 0; j < k; j++)
+				placed |= order[j] == i;
+			if (placed)
+				continue;
+			if (k == 0 ? ms[i].base[0] == '\0' :
+			    strcmp(ms[i].base, ms[order[k - 1]].id) == 0)
+				break;
+		}
+		if (i == n)
+			return err_set(&d->err, DOSSIER_EUSAGE, k == 0 ?
+			    "no full backup among those given" :
+			    "the backups given are not one chain: an "
+			    "incremental backup's base is missing");
+		order[k] = i;
+	}
+	return DOSSIER_OK;
+}
+
+/*
+ * Builds a vault in dir (which must not exist) from the chain of archives
+ * files, every member checked on the way; then opens it as user and
+ * checks it whole: unlock, every object and metadata the user's keys
+ * open, the audit log against the backup's checkpoint.  d is the handle
+ * to use (its root becomes dir).
+ */
+static int
+restore_into(struct dossier *d, const char *const *files, size_t n,
+    const char *dir, const char *user, const char *pass, size_t passlen,
+    struct dossier_backup_info *info)
+{
+	struct backup_manifest *ms;
+	struct reader r;
+	size_t *order, i;
+	char path[PATH_MAX];
+	unsigned char head[CRYPTO_HASH_LEN];
+	int64_t seq, records;
+	uint64_t bytes = 0;
+	struct stat st;
+	int rc = DOSSIER_OK;
+
+	ms = calloc(n, sizeof(*ms));
+	order = calloc(n, sizeof(*order));
+	if (ms == NULL || order == NULL) {
+		free(ms);
+		free(order);
+		return err_nomem(&d->err);
+	}
+	for (i = 0; rc == DOSSIER_OK && i < n; i++) {
+		rc = read_archive(d, files[i], &r, 1, NULL, 0);
+		if (rc == DOSSIER_OK)
+			ms[i] = r.m;
+	}
+	if (rc == DOSSIER_OK)
+		rc = chain_order(d, ms, n, files, order);
+	if (rc == DOSSIER_OK && mkdir(dir, 0700) != 0)
+		rc = err_set(&d->err, DOSSIER_EIO, "cannot create '%s': %s",
+		    dir, strerror(errno));
+	if (rc == DOSSIER_OK)
+		rc = store_create_dirs(dir, &d->err);
+	if (rc == DOSSIER_OK) {
+		snprintf(path, sizeof(path), "%s/index", dir);
+		rc = fs_mkdir(path, &d->err);
+	}
+	if (rc == DOSSIER_OK)
+		rc = vault_write_version(d, dir);
+	/* Every archive's objects; the snapshots of the newest only. */
+	for (i = 0; rc == DOSSIER_OK && i < n; i++) {
+		rc = read_archive(d, files[order[i]], &r, 0, dir, i == n - 1);
+		if (rc == DOSSIER_OK) {
+			bytes += r.bytes;
+			backup_manifest_release(&r.m);
+		}
+	}
+	for (i = 0; rc == DOSSIER_OK && i < ms[order[n - 1]].nreferenced;
+	    i++) {
+		object_path(d, dir, ms[order[n - 1]].referenced[i], path,
+		    sizeof(path));
+		if (stat(path, &st) != 0)
+			rc = err_set(&d->err, DOSSIER_ECORRUPT, "object %.16s "
+			    "is in none of the backups given", ms[order[n -
+			    1]].referenced[i]);
+	}
+	if (rc == DOSSIER_OK)
+		rc = fs_sync_dir(dir, &d->err);
+	if (rc == DOSSIER_OK) {
+		fill_info(&ms[order[n - 1]], bytes, info);
+		snprintf(d->root, sizeof(d->root), "%s", dir);
+		rc = vault_open_parts(d);
+	}
+	if (rc == DOSSIER_OK)
+		rc = dossier_unlock(d, user, pass, passlen);
+	/* The vault of the manifest, its root key, its audit head. */
+	if (rc == DOSSIER_OK && (!crypto_equal(d->vault_id,
+	    ms[order[n - 1]].vault_id, sizeof(d->vault_id)) ||
+	    !crypto_equal(d->root_pub, ms[order[n - 1]].root_key,
+	    sizeof(d->root_pub))))
+		rc = err_set(&d->err, DOSSIER_ECORRUPT, "the snapshots of "
+		    "'%s' are not of the vault its manifest names",
+		    files[order[n - 1]]);
+	if (rc == DOSSIER_OK)
+		rc = catalog_audit_head(d->cat, &seq, head, &d->err);
+	if (rc == DOSSIER_OK && (seq != ms[order[n - 1]].ckpt_seq ||
+	    !crypto_equal(head, ms[order[n - 1]].ckpt_hash, sizeof(head))))
+		rc = err_set(&d->err, DOSSIER_ECORRUPT, "the audit log in '%s' "
+		    "is not the one its manifest checkpointed",
+		    files[order[n - 1]]);
+	if (rc == DOSSIER_OK && !(vault_perms(d, 0, NULL) &
+	    (DOSSIER_PERM_ADMIN | DOSSIER_PERM_BACKUP)))
+		rc = err_set(&d->err, DOSSIER_EDENIED, "permission denied: "
+		    "user '%s' lacks 'backup'", d->user.name);
+	if (rc == DOSSIER_OK)
+		rc = dossier_verify(d, DOSSIER_VERIFY_READ_DATA, NULL, NULL);
+	if (rc == DOSSIER_OK)
+		rc = dossier_audit_verify(d, NULL, NULL, NULL, &records);
+	for (i = 0; i < n; i++)
+		backup_manifest_release(&ms[i]);
+	free(ms);
+	free(order);
+	return rc;
+}
+
+/* A sibling of path that does not exist yet, for building into. */
+static int
+build_path(struct dossier *d, const char *path, char *out, size_t outsz)
+{
+	unsigned char rnd[6];
+	char hex[13];
+	size_t n;
+
+	if (crypto_random(rnd, sizeof(rnd)) != DOSSIER_OK)
+		return err_set(&d->err, DOSSIER_EINTERNAL, "no random bytes");
+	hex_encode(rnd, sizeof(rnd), hex);
+	n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if (snprintf(out, outsz, "%.*s.restore-%s", (int)n, path, hex) >=
+	    (int)outsz - 64)
+		return err_set(&d->err, DOSSIER_EUSAGE, "path too long: '%s'",
+		    path);
+	return DOSSIER_OK;
+}
+
+int
+dossier_backup_verify(const char *const *files, size_t n, unsigned flags,
+    const char *user, const char *pass, size_t passlen,
+    struct dossier_backup_info *info, struct dossier **dp)
+{
+	struct reader r;
+	struct dossier *d;
+	char dir[PATH_MAX], base[PATH_MAX], build[PATH_MAX];
+	size_t i;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	*dp = d = new_handle(&rc);
+	if (rc != DOSSIER_OK)
+		return rc;
+	if (n == 0)
+		return err_set(&d->err, DOSSIER_EUSAGE, "no backup given");
+	if (flags & DOSSIER_VERIFY_NO_KEYS) {
+		/* Signature and every member's hash, nothing decrypted. */
+		for (i = 0; rc == DOSSIER_OK && i < n; i++) {
+			rc = read_archive(d, files[i], &r, 0, NULL, 0);
+			if (rc == DOSSIER_OK) {
+				fill_info(&r.m, r.bytes, info);
+				backup_manifest_release(&r.m);
+			}
+		}
+		return rc;
+	}
+	/* With keys: restored beside the (last) backup, checked, removed. */
+	dir_of(files[n - 1], dir, sizeof(dir));
+	if (snprintf(base, sizeof(base), "%s/.dossier-verify", dir) >=
+	    (int)sizeof(base))
+		return err_set(&d->err, DOSSIER_EUSAGE, "path too long");
+	rc = build_path(d, base, build, sizeof(build));
+	if (rc == DOSSIER_OK)
+		rc = restore_into(d, files, n, build, user, pass, passlen, info);
+	vault_lock_keys(d);
+	vault_remove_tree(build);
+	return rc;
+}
+
+int
+dossier_backup_restore(const char *const *files, size_t n, const char *to,
+    const char *user, const char *pass, size_t passlen,
+    struct dossier_backup_info *info, struct dossier **dp)
+{
+	struct dossier *d;
+	char build[PATH_MAX], parent[PATH_MAX];
+	struct stat st;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	*dp = d = new_handle(&rc);
+	if (rc != DOSSIER_OK)
+		return rc;
+	if (n == 0)
+		return err_set(&d->err, DOSSIER_EUSAGE, "no backup given");
+	if (to == NULL || to[0] == '\0')
+		return err_set(&d->err, DOSSIER_EUSAGE, "no --to path given");
+	if (lstat(to, &st) == 0)
+		return err_set(&d->err, DOSSIER_ECONFLICT, "cannot restore into "
+		    "'%s': it exists", to);
+	dir_of(to, parent, sizeof(parent));
+	rc = build_path(d, to, build, sizeof(build));
+	if (rc == DOSSIER_OK)
+		rc = restore_into(d, files, n, build, user, pass, passlen, info);
+	/* Recorded in the restored vault's own log. */
+	if (rc == DOSSIER_OK) {
+		vault_op(d, "backup restore", 0);
+		rc = vault_op_detail(d, "id", info->id);
+		if (rc == DOSSIER_OK)
+			rc = vault_op_detail_int(d, "archives", (int64_t)n);
+		if (rc == DOSSIER_OK)
+			rc = vault_audit_own(d, "allowed");
+		rc = vault_done(d, rc);
+	}
+	vault_lock_keys(d);
+	catalog_close(d->ring);
+	d->ring = NULL;
+	store_free(d->store);
+	d->store = NULL;
+	if (d->lockfd >= 0)
+		close(d->lockfd);
+	d->lockfd = -1;
+	/* Visible only now, whole and checked; never over anything. */
+	if (rc == DOSSIER_OK && lstat(to, &st) == 0)
+		rc = err_set(&d->err, DOSSIER_ECONFLICT, "cannot restore into "
+		    "'%s': it exists", to);
+	if (rc == DOSSIER_OK && rename(build, to) != 0)
+		rc = err_set(&d->err, DOSSIER_EIO, "cannot restore into '%s': "
+		    "%s", to, strerror(errno));
+	if (rc == DOSSIER_OK)
+		rc = fs_sync_dir(parent, &d->err);
+	if (rc != DOSSIER_OK) {
+		vault_remove_tree(build);
+		return rc;
+	}
+	snprintf(d->root, sizeof(d->root), "%s", to);
+	rc = vault_open_parts(d);
+	if (rc == DOSSIER_OK)
+		rc = dossier_unlock(d, user, pass, passlen);
+	return rc;
+}
