@@ -410,9 +410,6 @@ int
 dossier_audit_verify(struct dossier *d, const char *witness,
     dossier_problem_fn fn, void *ctx, int64_t *records)
 {
-	struct verify v;
-	struct err e;
-	char path[PATH_MAX + 32];
 	int rc;
 
 	if (records != NULL)
@@ -420,8 +417,20 @@ dossier_audit_verify(struct dossier *d, const char *witness,
 	rc = begin_read(d, "audit verify");
 	if (rc == DOSSIER_OK)
 		rc = vault_audit_own(d, "allowed");
-	if (rc != DOSSIER_OK)
-		return vault_done(d, rc);
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_check(d, witness, fn, ctx, records);
+	return vault_done(d, rc);
+}
+
+int
+vault_audit_check(struct dossier *d, const char *witness,
+    dossier_problem_fn fn, void *ctx, int64_t *records)
+{
+	struct verify v;
+	struct err e;
+	char path[PATH_MAX + 32];
+	int rc;
+
 	memset(&v, 0, sizeof(v));
 	v.d = d;
 	v.fn = fn;
@@ -468,7 +477,7 @@ dossier_audit_verify(struct dossier *d, const char *witness,
 		    v.first);
 	free(v.keys);
 	free(v.hash);
-	return vault_done(d, rc);
+	return rc;
 }
 
 /* Counting for the report. */

@@ -945,7 +945,7 @@ restore_into(struct dossier *d, const char *const *files, size_t n,
 	if (rc == DOSSIER_OK)
 		rc = dossier_verify(d, DOSSIER_VERIFY_READ_DATA, NULL, NULL);
 	if (rc == DOSSIER_OK)
-		rc = dossier_audit_verify(d, NULL, NULL, NULL, &records);
+		rc = vault_audit_check(d, NULL, NULL, NULL, &records);
 	for (i = 0; i < n; i++)
 		backup_manifest_release(&ms[i]);
 	free(ms);

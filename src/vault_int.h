@@ -320,6 +320,13 @@ int vault_show_quiet(struct dossier *d, int64_t id,
 int vault_audit_publish(struct dossier *d);
 /* A failed unlock, sealed into audit.pending (no key needed). */
 void vault_audit_failed_unlock(struct dossier *d, const char *user);
+/*
+ * The checks of dossier_audit_verify() (chain, signatures, checkpoints
+ * of witness or audit.witness) without its permission check and record:
+ * for restoring a backup.
+ */
+int vault_audit_check(struct dossier *d, const char *witness,
+    dossier_problem_fn fn, void *ctx, int64_t *records);
 /* Moves what audit.pending holds into the log (after an unlock). */
 int vault_audit_take_pending(struct dossier *d);
 
