@@ -258,6 +258,22 @@ DOSSIER_API int dossier_add(struct dossier *d, const char *path,
     void *ctx);
 
 /*
+ * Files every file of an archive (.zip, .tar, .tar.gz, .tar.zst: nothing
+ * else is read) or a directory, each as dossier_add() would, with its
+ * folder inside the archive or directory ("合同/2022") as category unless
+ * e names one.  Zip member names without the UTF-8 flag are decoded as
+ * GB18030 (CP936/GBK) when they are not UTF-8.  The whole archive is
+ * checked first (links, devices, absolute or ".." names, too many
+ * members, too large, expanding too much: DOSSIER_EBADINPUT) together with
+ * the user's permission to file into every category: a refusal files
+ * nothing.  Duplicates are reported through cb and skipped: they do not
+ * fail the import.
+ */
+DOSSIER_API int dossier_import(struct dossier *d, const char *path,
+    const struct dossier_meta_edit *e, unsigned flags, dossier_added_fn cb,
+    void *ctx);
+
+/*
  * Stores the content of path as a new version of document id, with an
  * optional note.  *version (may be NULL) receives the new version number.
  */

@@ -4,12 +4,15 @@
  * is ever extracted to the file system.
  */
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <unistr.h>
+#include <uniconv.h>
 
 #include "dossier.h"
 #include "archive_io.h"
@@ -305,4 +308,236 @@ archive_io_member_read(const struct archive_io_member *m, void *buf,
 		    (struct archive *)m->handle) : "read error");
 	*got = (size_t)r;
 	return DOSSIER_OK;
+}
+
+/* ---- archives to import: zip and tar (plain, gzip, zstd), whitelisted ---- */
+
+/* raw[0..n) from GB18030 (which covers CP936/GBK) to a UTF-8 string. */
+static char *
+from_gb18030(const char *raw, size_t n)
+{
+	uint8_t *out;
+	size_t len = 0;
+	char *s;
+
+	out = u8_conv_from_encoding("GB18030", iconveh_error, raw, n, NULL,
+	    NULL, &len);
+	if (out == NULL)
+		return NULL;
+	s = malloc(len + 1);
+	if (s != NULL) {
+		memcpy(s, out, len);
+		s[len] = '\0';
+	}
+	free(out);
+	return s;
+}
+
+/*
+ * A member name as UTF-8.  libarchive gives zip names without the UTF-8
+ * flag decoded as CP437; those from Chinese Windows are GBK, those from
+ * other systems often UTF-8 without the flag.  So such a name is taken
+ * back to its bytes: UTF-8 if they are, else GB18030, else CP437 as
+ * given.  Tar names come as stored: UTF-8 if they are, else GB18030.
+ */
+static char *
+member_name(struct archive *a, struct archive_entry *ent)
+{
+	const char *raw = archive_entry_pathname(ent);
+	const char *u8 = archive_entry_pathname_utf8(ent);
+	char *bytes, *s = NULL;
+	size_t n = 0;
+
+	if (u8 != NULL && u8_check((const uint8_t *)u8, strlen(u8)) == NULL) {
+		if (archive_format(a) == ARCHIVE_FORMAT_ZIP) {
+			bytes = u8_conv_to_encoding("CP437", iconveh_error,
+			    (const uint8_t *)u8, strlen(u8), NULL, NULL, &n);
+			if (bytes != NULL && u8_check((const uint8_t *)bytes,
+			    n) != NULL)
+				s = from_gb18030(bytes, n);
+			else if (bytes != NULL && memchr(bytes, 0, n) == NULL &&
+			    (s = malloc(n + 1)) != NULL) {
+				memcpy(s, bytes, n);
+				s[n] = '\0';
+			}
+			free(bytes);
+			if (s != NULL)
+				return s;
+		}
+		return strdup(u8);
+	}
+	if (raw == NULL)
+		return NULL;
+	if (u8_check((const uint8_t *)raw, strlen(raw)) == NULL)
+		return strdup(raw);
+	return from_gb18030(raw, strlen(raw));
+}
+
+/* A relative path of plain components: no "..", no "/x", no controls. */
+static int
+safe_name(const char *s)
+{
+	const char *p = s, *slash;
+	size_t len;
+
+	if (*s == '\0' || *s == '/' || strlen(s) > ARCHIVE_IO_MAX_NAME)
+		return 0;
+	for (; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
+			return 0;
+	for (p = s; *p != '\0'; p = slash + 1) {
+		slash = strchr(p, '/');
+		len = slash != NULL ? (size_t)(slash - p) : strlen(p);
+		if ((len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (len == 0 && slash != NULL)
+			return 0;
+		if (slash == NULL)
+			break;
+	}
+	return 1;
+}
+
+int
+archive_io_import_each(const char *path, const struct archive_io_limits *lim,
+    archive_io_tar_member_fn fn, void *ctx, struct err *e)
+{
+	struct archive_io_member m;
+	struct archive_entry *ent;
+	struct archive *a;
+	unsigned char *chunk = NULL;
+	uint64_t total = 0, compressed = 0, got;
+	size_t entries = 0;
+	char *name = NULL, *shown;
+	static locale_t u8loc;
+	locale_t oldloc = (locale_t)0;
+	la_ssize_t r;
+	int st, rc = DOSSIER_OK, type;
+
+	/*
+	 * Names are converted through the locale's character set: UTF-8
+	 * for this thread while reading, whatever the program's locale.
+	 */
+	if (u8loc == (locale_t)0)
+		u8loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (u8loc != (locale_t)0)
+		oldloc = uselocale(u8loc);
+	a = archive_read_new();
+	chunk = malloc(ARCHIVE_IO_CHUNK);
+	if (a == NULL || chunk == NULL) {
+		rc = err_nomem(e);
+		goto out;
+	}
+	/* Whitelist: zip and tar; no filter, gzip or zstd. */
+	if (archive_read_support_format_zip(a) != ARCHIVE_OK ||
+	    archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_read_support_filter_zstd(a) != ARCHIVE_OK) {
+		rc = err_set(e, DOSSIER_EINTERNAL, "libarchive: %s",
+		    archive_error_string(a));
+		goto out;
+	}
+	if (archive_read_open_filename(a, path, ARCHIVE_IO_CHUNK) !=
+	    ARCHIVE_OK) {
+		st = archive_errno(a);
+		rc = err_set(e, st == ENOENT ? DOSSIER_ENOTFOUND : st == EACCES ||
+		    st == EIO ? DOSSIER_EIO : DOSSIER_EBADINPUT,
+		    "cannot import '%s': %s", path, archive_error_string(a) !=
+		    NULL ? archive_error_string(a) : "not a zip or tar archive");
+		goto out;
+	}
+	for (;;) {
+		st = archive_read_next_header(a, &ent);
+		if (st == ARCHIVE_EOF)
+			break;
+		if (st != ARCHIVE_OK && st != ARCHIVE_WARN) {
+			rc = err_set(e, DOSSIER_EBADINPUT, "cannot import '%s': "
+			    "%s", path, archive_error_string(a) != NULL ?
+			    archive_error_string(a) : "malformed archive");
+			break;
+		}
+		if (++entries > lim->max_entries) {
+			rc = err_set(e, DOSSIER_EBADINPUT, "cannot import '%s': "
+			    "more than %zu members", path, lim->max_entries);
+			break;
+		}
+		free(name);
+		name = member_name(a, ent);
+		type = archive_entry_filetype(ent);
+		/* "./合同/a.txt" as tar writes it: "合同/a.txt". */
+		shown = name;
+		while (shown != NULL && strncmp(shown, "./", 2) == 0)
+			shown += 2;
+		if (shown != NULL && shown != name)
+			memmove(name, shown, strlen(shown) + 1);
+		if (name != NULL && (name[0] == '\0' ||
+		    strcmp(name, ".") == 0) && type == AE_IFDIR)
+			continue;
+		if (name == NULL || !safe_name(name)) {
+			rc = err_set(e, DOSSIER_EBADINPUT, "cannot import '%s': "
+			    "member '%.200s' has an unsafe or undecodable name",
+			    path, name != NULL ? name : "?");
+			break;
+		}
+		if (type == AE_IFDIR)
+			continue;
+		if (type != AE_IFREG || archive_entry_hardlink(ent) != NULL ||
+		    archive_entry_symlink(ent) != NULL) {
+			rc = err_set(e, DOSSIER_EBADINPUT, "cannot import '%s': "
+			    "member '%.200s' is a link or a device, not a file",
+			    path, name);
+			break;
+		}
+		memset(&m, 0, sizeof(m));
+		m.name = name;
+		m.regular = 1;
+		m.size = archive_entry_size_is_set(ent) &&
+		    archive_entry_size(ent) >= 0 ?
+		    (uint64_t)archive_entry_size(ent) : 0;
+		m.handle = a;
+		if (fn != NULL) {
+			rc = fn(ctx, &m);
+			if (rc != 0)
+				break;
+			continue;
+		}
+		/* Checking only: every byte counted against the limits. */
+		got = 0;
+		while ((r = archive_read_data(a, chunk, ARCHIVE_IO_CHUNK)) > 0) {
+			got += (uint64_t)r;
+			total += (uint64_t)r;
+			if (got > lim->max_entry || total > lim->max_expanded)
+				break;
+			compressed = (uint64_t)archive_filter_bytes(a, -1);
+			if (lim->max_ratio > 0 && total > lim->ratio_floor &&
+			    total / (compressed + 1) > lim->max_ratio)
+				break;
+		}
+		if (r < 0)
+			rc = err_set(e, DOSSIER_EBADINPUT, "cannot import '%s': "
+			    "member '%.200s' is damaged: %s", path, name,
+			    archive_error_string(a));
+		else if (got > lim->max_entry)
+			rc = err_set(e, DOSSIER_EBADINPUT, "cannot import '%s': "
+			    "member '%.200s' expands past %zu bytes", path, name,
+			    lim->max_entry);
+		else if (total > lim->max_expanded)
+			rc = err_set(e, DOSSIER_EBADINPUT, "cannot import '%s': "
+			    "it expands past %zu bytes", path,
+			    lim->max_expanded);
+		else if (r > 0)
+			rc = err_set(e, DOSSIER_EBADINPUT, "cannot import '%s': "
+			    "it expands more than %zu times its size (an archive "
+			    "bomb)", path, lim->max_ratio);
+		if (rc != DOSSIER_OK)
+			break;
+	}
+out:
+	free(name);
+	free(chunk);
+	archive_read_free(a);
+	if (oldloc != (locale_t)0)
+		uselocale(oldloc);
+	return rc;
 }

@@ -95,6 +95,19 @@ typedef int (*archive_io_tar_member_fn)(void *ctx,
  */
 int archive_io_tar_each(const char *path, size_t max_members,
     archive_io_tar_member_fn fn, void *ctx, struct err *e);
+/*
+ * Archives to import (zip, tar, tar.gz, tar.zst; nothing else): with fn
+ * NULL, checks the whole archive against lim (members, sizes, expansion
+ * ratio over the file's size) and refuses links, devices and names that
+ * are absolute, hold "..", or do not decode; with fn, calls it for each
+ * regular member (directories skipped) with its name decoded to UTF-8
+ * (UTF-8 as flagged or stored, else GB18030, which covers CP936/GBK).
+ * DOSSIER_EBADINPUT for anything refused, naming the member.
+ */
+int archive_io_import_each(const char *path,
+    const struct archive_io_limits *lim, archive_io_tar_member_fn fn,
+    void *ctx, struct err *e);
+
 /* Up to n bytes of the member into buf; *got 0 at its end. */
 int archive_io_member_read(const struct archive_io_member *m, void *buf,
     size_t n, size_t *got, struct err *e);

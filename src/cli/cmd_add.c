@@ -27,6 +27,8 @@ struct add_state {
 	unsigned long tried, filed;
 	int first; /* exit status of the first failure, or 0 */
 	int reported; /* failures reported by the current dossier_add() */
+	int import; /* duplicates are skipped, not failures */
+	unsigned long skipped;
 };
 
 static void
@@ -45,7 +47,12 @@ added(void *ctx, const struct dossier_added *r)
 
 	a->tried++;
 	progress_clear(&a->progress);
-	if (r->rc != DOSSIER_OK) {
+	if (r->rc == DOSSIER_ECONFLICT && r->duplicate_of != 0 && a->import) {
+		a->skipped++;
+		if (!a->c->quiet)
+			fprintf(stderr, "skipped '%s': the same content as "
+			    "document %" PRId64 "\n", r->path, r->duplicate_of);
+	} else if (r->rc != DOSSIER_OK) {
 		a->reported++;
 		add_failed(a, cli_exit_code(r->rc));
 		cli_err("%s",
@@ -176,4 +183,86 @@ const struct cli_cmd cmd_add = {
             "--allow-duplicate.\n",
     .flags = 0,
     .run = add_run,
+};
+
+static int
+import_run(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_opt opts[] = {
+	    EDIT_OPTIONS,
+	    {"allow-duplicate", 0, 0, O_ALLOW_DUPLICATE},
+	    {NULL, 0, 0, 0},
+	};
+	struct add_state a = {0};
+	struct opt_state o;
+	struct dossier *d = NULL;
+	struct edit ed;
+	unsigned flags = 0;
+	char **paths;
+	int ch, n, r, rc;
+
+	rc = edit_init(&ed, argc);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	opt_init(&o, c, argc, argv, 1);
+	while ((ch = opt_next(&o, opts)) != OPT_END) {
+		if (ch == O_ALLOW_DUPLICATE) {
+			flags |= DOSSIER_ADD_ALLOW_DUPLICATE;
+			continue;
+		}
+		if (ch == OPT_HELP || ch == OPT_ERR) {
+			rc = ch == OPT_HELP ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+			goto out;
+		}
+		rc = edit_option(c, &ed, ch, o.arg, 0);
+		if (rc != CLI_EXIT_OK)
+			goto out;
+	}
+	n = opt_operands(&o, &paths);
+	rc = cli_arg_nargs(c, n, paths, 1, 1, "archive or directory to import");
+	if (rc != CLI_EXIT_OK)
+		goto out;
+	rc = cli_open(c, CLI_OPEN_UNLOCK, &d);
+	if (rc != CLI_EXIT_OK)
+		goto out;
+	a.c = c;
+	a.import = 1;
+	if (c->json)
+		a.docs = jout_array();
+	progress_init(&a.progress, !c->quiet);
+	r = dossier_import(d, paths[0], &ed.e, flags, added, &a);
+	progress_clear(&a.progress);
+	if (r < 0 && a.reported == 0)
+		add_failed(&a, cli_fail(d, r));
+	if (c->json) {
+		rc = jout_emit(a.docs);
+		a.docs = NULL;
+	} else if (!c->quiet && r >= 0) {
+		fprintf(stderr, "imported %lu file%s, %lu duplicate%s skipped\n",
+		    a.filed, a.filed == 1 ? "" : "s", a.skipped,
+		    a.skipped == 1 ? "" : "s");
+	}
+	if (a.first != CLI_EXIT_OK)
+		rc = a.first;
+out:
+	jout_free(a.docs);
+	dossier_close(d);
+	edit_release(&ed);
+	return rc;
+}
+
+const struct cli_cmd cmd_import = {
+    .name = "import",
+    .summary = "file every document of a zip or tar archive or a folder",
+    .usage = "import ARCHIVE|DIR [--category C] [--level L] [--tag T]...\n"
+             "                   [metadata options] [--allow-duplicate]",
+    .help = "ARCHIVE: .zip, .tar, .tar.gz or .tar.zst (no other format is "
+            "read).\nEach file's folder becomes its category unless "
+            "--category is given;\nzip names from Chinese Windows (GBK) "
+            "are decoded.  Links, devices,\nabsolute or '..' names and "
+            "archives too large or expanding too much\nare refused (exit "
+            "8) and nothing is filed.  Duplicates are skipped and\n"
+            "reported.  Prints ID<TAB>ARCHIVE:MEMBER per document filed.\n",
+    .flags = 0,
+    .run = import_run,
 };

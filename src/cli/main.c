@@ -30,6 +30,7 @@ static const struct cli_cmd *const commands[] = {
     &cmd_rekey,
     &cmd_audit,
     &cmd_backup,
+    &cmd_import,
     &cmd_upgrade,
     &cmd_help,
     &cmd_version,
