@@ -562,6 +562,16 @@ DOSSIER_API int dossier_audit_verify(struct dossier *d, const char *witness,
     dossier_problem_fn fn, void *ctx, int64_t *records);
 
 /*
+ * Writes documents ids[0..n) (their current versions, in plain text) to
+ * file, a new .zip (zip set) or .tar, with a manifest.json of ids,
+ * versions, titles, levels, member names and SHA-256s.  Needs read and
+ * export on every document; all are checked before anything is written
+ * (one refused: nothing exported).  Recorded with every document id.
+ */
+DOSSIER_API int dossier_export(struct dossier *d, const char *file,
+    const int64_t *ids, size_t n, int zip);
+
+/*
  * Backups (docs/BACKUP.md): one pax tar holding a signed manifest, the
  * vault's objects as they are (already encrypted), snapshots of the
  * catalog (encrypted) and keyring, and the audit witness.

@@ -142,6 +142,27 @@ out:
 
 /* ---- pax tar, written and read as streams (backups) ---- */
 
+/*
+ * libarchive converts member names through the locale's character set:
+ * a UTF-8 locale for this thread while it does, whatever the program's.
+ */
+static locale_t
+utf8_begin(void)
+{
+	static locale_t u8;
+
+	if (u8 == (locale_t)0)
+		u8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	return u8 != (locale_t)0 ? uselocale(u8) : (locale_t)0;
+}
+
+static void
+utf8_end(locale_t old)
+{
+	if (old != (locale_t)0)
+		uselocale(old);
+}
+
 struct archive_io_tar {
 	struct archive *a;
 	char path[4096];
@@ -160,6 +181,13 @@ int
 archive_io_tar_create(int fd, const char *path, struct archive_io_tar **tp,
     struct err *e)
 {
+	return archive_io_writer_create(fd, path, 0, tp, e);
+}
+
+int
+archive_io_writer_create(int fd, const char *path, int zip,
+    struct archive_io_tar **tp, struct err *e)
+{
 	struct archive_io_tar *t;
 
 	*tp = NULL;
@@ -172,7 +200,8 @@ archive_io_tar_create(int fd, const char *path, struct archive_io_tar **tp,
 		free(t);
 		return err_nomem(e);
 	}
-	if (archive_write_set_format_pax_restricted(t->a) != ARCHIVE_OK ||
+	if ((zip ? archive_write_set_format_zip(t->a) :
+	    archive_write_set_format_pax_restricted(t->a)) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(t->a, 1) != ARCHIVE_OK ||
 	    archive_write_open_fd(t->a, fd) != ARCHIVE_OK) {
 		tar_err(t->a, e, "write", path);
@@ -189,6 +218,7 @@ archive_io_tar_begin(struct archive_io_tar *t, const char *name,
     uint64_t size, int64_t mtime, struct err *e)
 {
 	struct archive_entry *ent;
+	locale_t old;
 	int r;
 
 	ent = archive_entry_new();
@@ -199,7 +229,9 @@ archive_io_tar_begin(struct archive_io_tar *t, const char *name,
 	archive_entry_set_filetype(ent, AE_IFREG);
 	archive_entry_set_perm(ent, 0600);
 	archive_entry_set_mtime(ent, (time_t)mtime, 0);
+	old = utf8_begin();
 	r = archive_write_header(t->a, ent);
+	utf8_end(old);
 	archive_entry_free(ent);
 	return r == ARCHIVE_OK ? DOSSIER_OK : tar_err(t->a, e, "write",
 	    t->path);
@@ -410,8 +442,7 @@ archive_io_import_each(const char *path, const struct archive_io_limits *lim,
 	uint64_t total = 0, compressed = 0, got;
 	size_t entries = 0;
 	char *name = NULL, *shown;
-	static locale_t u8loc;
-	locale_t oldloc = (locale_t)0;
+	locale_t oldloc;
 	la_ssize_t r;
 	int st, rc = DOSSIER_OK, type;
 
@@ -419,10 +450,7 @@ archive_io_import_each(const char *path, const struct archive_io_limits *lim,
 	 * Names are converted through the locale's character set: UTF-8
 	 * for this thread while reading, whatever the program's locale.
 	 */
-	if (u8loc == (locale_t)0)
-		u8loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	if (u8loc != (locale_t)0)
-		oldloc = uselocale(u8loc);
+	oldloc = utf8_begin();
 	a = archive_read_new();
 	chunk = malloc(ARCHIVE_IO_CHUNK);
 	if (a == NULL || chunk == NULL) {
@@ -537,7 +565,6 @@ out:
 	free(name);
 	free(chunk);
 	archive_read_free(a);
-	if (oldloc != (locale_t)0)
-		uselocale(oldloc);
+	utf8_end(oldloc);
 	return rc;
 }

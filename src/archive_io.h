@@ -67,6 +67,9 @@ struct archive_io_tar;
 /* Starts a pax archive on fd (path names it in messages). */
 int archive_io_tar_create(int fd, const char *path,
     struct archive_io_tar **tp, struct err *e);
+/* The same writer making a zip (deflate; names in UTF-8) instead. */
+int archive_io_writer_create(int fd, const char *path, int zip,
+    struct archive_io_tar **tp, struct err *e);
 /* A regular-file member of size bytes, mode 0600; then its bytes. */
 int archive_io_tar_begin(struct archive_io_tar *t, const char *name,
     uint64_t size, int64_t mtime, struct err *e);

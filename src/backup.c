@@ -288,3 +288,44 @@ backup_member_kind(const char *name)
 	}
 	return BACKUP_M_BAD;
 }
+
+int
+backup_export_manifest(const char *user, int64_t when,
+    const struct backup_export_item *v, size_t n, struct buf *out)
+{
+	struct json_object *o, *arr, *it;
+	const char *s;
+	size_t i;
+	int rc = -1;
+
+	o = json_object_new_object();
+	if (o == NULL)
+		return -1;
+	json_object_object_add(o, "exported_by", json_object_new_string(user));
+	json_object_object_add(o, "exported", json_object_new_int64(when));
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		it = json_object_new_object();
+		json_object_object_add(it, "id", json_object_new_int64(v[i].id));
+		json_object_object_add(it, "version",
+		    json_object_new_int(v[i].version));
+		json_object_object_add(it, "title",
+		    json_object_new_string(v[i].title));
+		json_object_object_add(it, "level",
+		    json_object_new_string(v[i].level));
+		json_object_object_add(it, "file",
+		    json_object_new_string(v[i].file));
+		json_object_object_add(it, "size",
+		    json_object_new_int64((int64_t)v[i].size));
+		json_object_object_add(it, "sha256",
+		    json_object_new_string(v[i].sha256));
+		json_object_array_add(arr, it);
+	}
+	json_object_object_add(o, "documents", arr);
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (s != NULL && buf_puts(out, s) == 0 && buf_putc(out, '\n') == 0)
+		rc = 0;
+	json_object_put(o);
+	return rc;
+}

@@ -83,6 +83,18 @@ int backup_manifest_add_ref(struct backup_manifest *m, const char *object);
 /* The message the signature covers: domain | manifest bytes. */
 int backup_sig_message(const void *manifest, size_t n, struct buf *msg);
 
+/* One document of an export archive (dossier export). */
+struct backup_export_item {
+	int64_t id;
+	int version;
+	const char *title, *level, *file; /* file: its member name */
+	uint64_t size;
+	char sha256[2 * CRYPTO_HASH_LEN + 1];
+};
+/* The export's manifest.json: exporter, time, and every document. */
+int backup_export_manifest(const char *user, int64_t when,
+    const struct backup_export_item *v, size_t n, struct buf *out);
+
 /* What a member name is; BACKUP_M_BAD for anything not allowed. */
 enum backup_kind backup_member_kind(const char *name);
 

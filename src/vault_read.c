@@ -9,6 +9,8 @@
 
 #include "fsutil.h"
 #include "vault_int.h"
+#include "archive_io.h"
+#include "backup.h"
 
 void
 dossier_filter_init(struct dossier_filter *f)
@@ -571,5 +573,221 @@ dossier_get_file(struct dossier *d, int64_t id, int version, const char *path)
 	unlink(tmp);
 	if (rc == DOSSIER_OK)
 		rc = fs_sync_dir(dir, &d->err);
+	return vault_done(d, rc);
+}
+
+/* ---- export: documents as a plain zip or tar with a manifest ---- */
+
+struct export_doc {
+	struct catalog_version v;
+	struct backup_export_item item;
+	char title[VAULT_TEXT_MAX + 1];
+	char member[BACKUP_NAME_MAX + 160];
+};
+
+/* Streams plaintext into the archive and hashes it. */
+struct export_sink {
+	struct dossier *d;
+	struct archive_io_tar *t;
+	struct crypto_hash *h;
+};
+
+static int
+export_sink(void *ctx, const void *p, size_t n)
+{
+	struct export_sink *s = ctx;
+	int rc = crypto_hash_update(s->h, p, n);
+
+	return rc == DOSSIER_OK ? archive_io_tar_write(s->t, p, n,
+	    &s->d->err) : rc;
+}
+
+/* A member name from id and the file name: one flat, printable part. */
+static void
+export_name(int64_t id, const char *fname, char *out, size_t outsz)
+{
+	char *p;
+
+	snprintf(out, outsz, "%lld-%s", (long long)id,
+	    fname != NULL && fname[0] != '\0' ? fname : "document");
+	for (p = out; *p != '\0'; p++)
+		if (*p == '/' || *p == '\\' || (unsigned char)*p < 0x20)
+			*p = '_';
+}
+
+/* Checks and describes document id for export (pass 1). */
+static int
+export_check(struct dossier *d, int64_t id, struct export_doc *x)
+{
+	struct catalog_doc row;
+	struct docmeta m;
+	struct vermeta vm;
+	unsigned perms;
+	int rc;
+
+	memset(&row, 0, sizeof(row));
+	rc = read_doc(d, id, &row, &perms, "export");
+	if (rc == DOSSIER_OK && !(perms & DOSSIER_PERM_EXPORT)) {
+		vault_note_denial(d, "export", id, DOSSIER_PERM_EXPORT);
+		rc = err_set(&d->err, DOSSIER_EDENIED, "permission denied: "
+		    "user '%s' lacks 'export' on document %lld", d->user.name,
+		    (long long)id);
+	}
+	if (rc == DOSSIER_OK && row.deleted)
+		rc = err_set(&d->err, DOSSIER_ENOTFOUND, "document %lld is in "
+		    "the trash: restore it to export it", (long long)id);
+	if (rc == DOSSIER_OK)
+		rc = catalog_version_get(d->cat, id, row.version, &x->v,
+		    &d->err);
+	if (rc == DOSSIER_OK && vault_open_docmeta(d, &row, &m) ==
+	    DOSSIER_OK) {
+		snprintf(x->title, sizeof(x->title), "%s", m.title);
+		docmeta_release(&m);
+	} else if (rc == DOSSIER_OK) {
+		rc = DOSSIER_ECORRUPT;
+	}
+	if (rc == DOSSIER_OK)
+		rc = vault_open_vermeta(d, &x->v, &vm);
+	if (rc == DOSSIER_OK) {
+		export_name(id, vm.filename, x->member, sizeof(x->member));
+		snprintf(x->item.sha256, sizeof(x->item.sha256), "%s",
+		    vm.sha256);
+		vermeta_release(&vm);
+		x->item.id = id;
+		x->item.version = x->v.version;
+		x->item.title = x->title;
+		x->item.level = dossier_level_name(x->v.level, 0);
+		x->item.file = x->member;
+		x->item.size = x->v.size;
+	}
+	buf_release(&row.meta);
+	return rc;
+}
+
+/* One document's bytes into the archive (pass 2). */
+static int
+export_put(struct dossier *d, struct archive_io_tar *t, struct export_doc *x)
+{
+	struct export_sink s = { d, t, NULL };
+	struct store_binding b = { (uint64_t)x->v.doc, (uint32_t)x->v.version };
+	unsigned char *dek, sha[CRYPTO_HASH_LEN];
+	char hex[2 * CRYPTO_HASH_LEN + 1];
+	struct err se;
+	int rc;
+
+	dek = crypto_secure_alloc(CRYPTO_KEY_LEN);
+	if (dek == NULL)
+		return err_nomem(&d->err);
+	rc = vault_open_dek(d, &x->v, dek);
+	if (rc == DOSSIER_OK)
+		rc = crypto_hash_new(&s.h, NULL, 0);
+	if (rc == DOSSIER_OK)
+		rc = archive_io_tar_begin(t, x->member, x->v.size, x->v.added,
+		    &d->err);
+	err_clear(&se);
+	if (rc == DOSSIER_OK) {
+		rc = store_read(d->store, x->v.object, dek, &b, x->v.size,
+		    export_sink, &s, &se);
+		if (rc == DOSSIER_ECORRUPT)
+			rc = err_set(&d->err, rc, "document %lld is damaged: %s",
+			    (long long)x->v.doc, se.msg);
+		else if (rc != DOSSIER_OK && se.code != DOSSIER_OK)
+			rc = err_set(&d->err, rc, "%s", se.msg);
+	}
+	if (rc == DOSSIER_OK)
+		rc = crypto_hash_final(s.h, sha);
+	if (rc == DOSSIER_OK) {
+		hex_encode(sha, sizeof(sha), hex);
+		if (strcmp(hex, x->item.sha256) != 0)
+			rc = err_set(&d->err, DOSSIER_ECORRUPT, "document %lld: "
+			    "content does not match the SHA-256 recorded at "
+			    "filing", (long long)x->v.doc);
+	}
+	crypto_hash_free(s.h);
+	crypto_secure_free(dek, CRYPTO_KEY_LEN);
+	return rc;
+}
+
+int
+dossier_export(struct dossier *d, const char *file, const int64_t *ids,
+    size_t n, int zip)
+{
+	struct export_doc *xs = NULL;
+	struct backup_export_item *items = NULL;
+	struct archive_io_tar *t = NULL;
+	struct buf list = BUF_INIT, man = BUF_INIT;
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	const char *slash;
+	struct stat st;
+	size_t i;
+	int rc, fd = -1;
+
+	rc = vault_need_unlocked(d);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, "export", 0);
+	rc = vault_op_detail(d, "file", file);
+	if (rc == DOSSIER_OK && n == 0)
+		rc = err_set(&d->err, DOSSIER_EUSAGE, "no document to export");
+	if (rc == DOSSIER_OK && lstat(file, &st) == 0)
+		rc = err_set(&d->err, DOSSIER_ECONFLICT, "'%s' exists: not "
+		    "overwriting it", file);
+	xs = calloc(n + 1, sizeof(*xs));
+	items = calloc(n + 1, sizeof(*items));
+	if (rc == DOSSIER_OK && (xs == NULL || items == NULL))
+		rc = err_nomem(&d->err);
+	/* Every document checked before anything is written. */
+	for (i = 0; rc == DOSSIER_OK && i < n; i++) {
+		rc = export_check(d, ids[i], &xs[i]);
+		items[i] = xs[i].item;
+		if (rc == DOSSIER_OK && buf_printf(&list, "%s%lld", i > 0 ?
+		    "," : "", (long long)ids[i]) != 0)
+			rc = err_nomem(&d->err);
+	}
+	/* Recorded, with every document, before a byte is written. */
+	if (rc == DOSSIER_OK)
+		rc = vault_op_detail(d, "documents", buf_str(&list));
+	if (rc == DOSSIER_OK)
+		rc = vault_audit_own(d, "allowed");
+	slash = strrchr(file, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash == NULL ? 1 : slash == file ?
+	    1 : (int)(slash - file), slash == NULL ? "." : file);
+	if (rc == DOSSIER_OK)
+		rc = fs_mktemp(dir, ".dossier-export-", tmp, sizeof(tmp), &fd,
+		    &d->err);
+	if (rc == DOSSIER_OK)
+		rc = archive_io_writer_create(fd, file, zip, &t, &d->err);
+	if (rc == DOSSIER_OK && backup_export_manifest(d->user.name,
+	    vault_now(), items, n, &man) != 0)
+		rc = err_nomem(&d->err);
+	if (rc == DOSSIER_OK)
+		rc = archive_io_tar_begin(t, "manifest.json", man.len,
+		    vault_now(), &d->err);
+	if (rc == DOSSIER_OK)
+		rc = archive_io_tar_write(t, man.data, man.len, &d->err);
+	for (i = 0; rc == DOSSIER_OK && i < n; i++)
+		rc = export_put(d, t, &xs[i]);
+	if (t != NULL)
+		rc = rc == DOSSIER_OK ? archive_io_tar_close(t, &d->err) :
+		    (archive_io_tar_close(t, NULL), rc);
+	if (fd >= 0) {
+		if (rc == DOSSIER_OK && fsync(fd) != 0)
+			rc = err_set(&d->err, DOSSIER_EIO, "cannot write '%s': "
+			    "%s", file, strerror(errno));
+		close(fd);
+		if (rc == DOSSIER_OK && link(tmp, file) != 0)
+			rc = err_set(&d->err, errno == EEXIST ?
+			    DOSSIER_ECONFLICT : DOSSIER_EIO, "cannot create "
+			    "'%s': %s", file, strerror(errno));
+		unlink(tmp);
+		if (rc == DOSSIER_OK)
+			rc = fs_sync_dir(dir, &d->err);
+	}
+	for (i = 0; xs != NULL && i < n; i++)
+		buf_release(&xs[i].v.meta);
+	free(xs);
+	free(items);
+	buf_release(&list);
+	buf_release(&man);
 	return vault_done(d, rc);
 }

@@ -64,7 +64,7 @@ struct cli_cmd {
 extern const struct cli_cmd cmd_init, cmd_add, cmd_update, cmd_meta, cmd_list,
     cmd_show, cmd_get, cmd_history, cmd_rm, cmd_restore, cmd_purge, cmd_verify,
     cmd_user, cmd_grant, cmd_revoke, cmd_rekey, cmd_search, cmd_audit,
-    cmd_upgrade, cmd_backup, cmd_import, cmd_help, cmd_version;
+    cmd_upgrade, cmd_backup, cmd_import, cmd_export, cmd_help, cmd_version;
 
 /* main.c: the command table, NULL-terminated; a command by name or NULL. */
 const struct cli_cmd *const *cli_commands(void);

@@ -31,6 +31,7 @@ static const struct cli_cmd *const commands[] = {
     &cmd_audit,
     &cmd_backup,
     &cmd_import,
+    &cmd_export,
     &cmd_upgrade,
     &cmd_help,
     &cmd_version,
