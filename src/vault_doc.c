@@ -270,7 +270,40 @@ sniff_text(struct dossier *d, int fd, const char *path, const char *fname,
 	}
 	extract_result_init(&r);
 	err_clear(&e);
-	if (extract_file(path, fname, NULL, &r, &e) != DOSSIER_OK)
+	if (path == NULL) {
+		/* No file name to open (an archive member): from fd. */
+		unsigned char *in;
+		size_t got = 0, n;
+		ssize_t k;
+
+		if (fstat(fd, &st) != 0)
+			return err_set(&d->err, DOSSIER_EIO, "cannot read '%s': "
+			    "%s", fname, strerror(errno));
+		n = (size_t)st.st_size;
+		in = malloc(n + 1);
+		if (in == NULL)
+			return err_nomem(&d->err);
+		while (got < n) {
+			k = pread(fd, in + got, n - got, (off_t)got);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			got += (size_t)k;
+		}
+		if (got != n)
+			rc = err_set(&d->err, DOSSIER_EIO, "cannot read '%s'",
+			    fname);
+		else if (extract_mem(in, n, fname, NULL, &r, &e) != DOSSIER_OK)
+			snprintf(no_text, ntsz, "%s", e.msg[0] != '\0' ?
+			    e.msg : "text extraction failed");
+		mem_wipe(in, n);
+		free(in);
+		if (rc != DOSSIER_OK) {
+			extract_result_release(&r);
+			return rc;
+		}
+	} else if (extract_file(path, fname, NULL, &r, &e) != DOSSIER_OK)
 		snprintf(no_text, ntsz, "%s", e.msg[0] != '\0' ? e.msg :
 		    "text extraction failed");
 	else if (r.no_text_reason != NULL)
@@ -504,7 +537,8 @@ add_file(struct add_batch *ab, const char *path, int infd, const char *fname,
 	if (rc != DOSSIER_OK)
 		goto out;
 	stored = 1;
-	rc = sniff_text(d, fd, path, fname, type, sizeof(type), no_text,
+	rc = sniff_text(d, fd, infd >= 0 ? NULL : path, fname, type,
+	    sizeof(type), no_text,
 	    sizeof(no_text), &text);
 	if (rc == DOSSIER_OK)
 		rc = insert_version(d, dup.lk, row.id, 1, &s, fname, type, NULL,
