@@ -110,16 +110,17 @@ expect_exit 3 "import of a missing archive: exit 3" "$D" import nope.zip
 
 # --- export -------------------------------------------------------------
 HT=$("$D" --json list --category 合同/2022 | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["documents"][-1]["id"])')
-expect_exit 0 "export two documents as a zip" "$D" export -o out.zip "$HT" 2
+RP=$("$D" --json list --category 报告 | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["documents"][-1]["id"])')
+expect_exit 0 "export two documents as a zip" "$D" export -o out.zip "$HT" "$RP"
 mkdir x && (cd x && unzip -q ../out.zip) || fail "unzip the export"
 check "...the contract, byte for byte" \
     cmp -s "x/$HT-购房合同.txt" src/合同/2022/购房合同.txt
-"$PY" - x/manifest.json src/合同/2022/购房合同.txt "$HT" <<'PY' >"$T/py.out" 2>&1
+"$PY" - x/manifest.json src/合同/2022/购房合同.txt "$HT" "$RP" <<'PY' >"$T/py.out" 2>&1
 import hashlib, json, sys
 m = json.load(open(sys.argv[1]))
 ht = int(sys.argv[3])
 d = {x['id']: x for x in m['documents']}
-assert sorted(d) == sorted({ht, 2}), m
+assert sorted(d) == sorted({ht, int(sys.argv[4])}), m
 assert d[ht]['title'] == '购房合同' and d[ht]['level'] == 'internal', d[ht]
 assert d[ht]['sha256'] == hashlib.sha256(open(sys.argv[2], 'rb').read()).hexdigest()
 assert m['exported_by'] == 'alice', m
@@ -148,7 +149,7 @@ expect_exit 0 "exports are in the audit log with every id" "$D" --json audit log
     --action export
 json_check "...the first names both documents" "
 e = [x for x in d['entries'] if x['outcome'] == 'allowed']
-assert 'documents=$HT,2' in e[0]['detail'], e[0]
+assert 'documents=$HT,$RP' in e[0]['detail'], e[0]
 assert any(x['outcome'] == 'denied' and x['user'] == 'vic' for x in d['entries']), d
 "
 done_testing
