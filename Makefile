@@ -138,6 +138,7 @@ bench: all $(BUILD)/bench/search_bench
 		$(BENCH_PLAIN)/dossier $(BENCH_PLAIN)/bench/search_bench
 	sh bench/run.sh $(BUILD)
 	sh bench/search.sh $(BUILD) $(BENCH_PLAIN)
+	sh bench/backup.sh $(BUILD)
 
 $(BUILD)/bench/search_bench: bench/search_bench.c $(BUILD)/libdossier.a
 	@mkdir -p $(dir $@)

@@ -8,7 +8,8 @@ PACKAGES="make gcc clang pkg-config
 	libgcrypt20-dev libsqlite3-dev sqlite3 libzstd-dev zstd libarchive-dev
 	libjson-c-dev libunistring-dev libcmocka-dev libmagic-dev libxml2-dev
 	libpoppler-glib-dev poppler-data
-	python3 zip unzip libarchive-tools"
+	python3 zip unzip libarchive-tools
+	restic gnupg bc time"
 
 missing=""
 for p in $PACKAGES; do
