@@ -23,6 +23,11 @@
 
 #define READ_CHUNK (64 * 1024)
 
+/* Limits of one import (docs/BACKUP.md); the ratio is archive_io's. */
+#define IMPORT_MAX_MEMBERS 100000
+#define IMPORT_MAX_MEMBER ((size_t)512 * 1024 * 1024)
+#define IMPORT_MAX_TOTAL ((size_t)64 * 1024 * 1024 * 1024)
+
 void
 dossier_meta_edit_init(struct dossier_meta_edit *e)
 {
@@ -1183,7 +1188,11 @@ dossier_import(struct dossier *d, const char *path,
 	is.e = e;
 	is.flags = flags;
 	is.archive = path;
+	/* Years of files, not one document's parts: wider than extraction's. */
 	archive_io_limits_init(&is.lim);
+	is.lim.max_entries = IMPORT_MAX_MEMBERS;
+	is.lim.max_entry = IMPORT_MAX_MEMBER;
+	is.lim.max_expanded = IMPORT_MAX_TOTAL;
 	/*
 	 * First the whole archive against the limits and the user's
 	 * permission for every category it maps to: refused, nothing from

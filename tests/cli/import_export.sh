@@ -89,8 +89,8 @@ with zipfile.ZipFile('bomb.zip', 'w', zipfile.ZIP_DEFLATED) as z:
     z.writestr('好文件.txt', '正常文件 不应被导入\n')
     z.writestr('zeros.bin', b'\0' * (200 * 1024 * 1024))
 with zipfile.ZipFile('many.zip', 'w') as z:
-    for i in range(10001):
-        z.writestr('f%05d.txt' % i, 'x')
+    for i in range(100001):
+        z.writestr("f%06d" % i, "")
 with zipfile.ZipFile('zipslip.zip', 'w') as z:
     z.writestr('好文件.txt', '正常文件 不应被导入\n')
     z.writestr('../evil.txt', 'evil')
