@@ -125,6 +125,15 @@ DOSSIER_API int dossier_open(const char *path, struct dossier **dp);
 #define DOSSIER_VAULT_FORMAT 2
 
 /*
+ * Sets (or replaces) the acting user's recovery passphrase: a second key
+ * slot over the same keys, for when the passphrase is lost, kept apart
+ * (on paper in a safe).  It opens the vault, and backups made after it is
+ * set, as the passphrase does; a reset by an administrator removes it.
+ */
+DOSSIER_API int dossier_user_recovery(struct dossier *d, const char *pass,
+    size_t passlen);
+
+/*
  * Upgrades the vault at path, of an older format, to the current one, as
  * user (an administrator) with passphrase pass: vault format 1 (a plain
  * catalog holding the key slots) becomes format 2 (an encrypted catalog

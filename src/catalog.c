@@ -28,7 +28,8 @@ static const char schema[] =
     " clearance INTEGER NOT NULL, x_pub BLOB NOT NULL, ed_pub BLOB NOT NULL,"
     " created INTEGER NOT NULL, certifier TEXT NOT NULL, cert BLOB NOT NULL,"
     " disabled INTEGER NOT NULL DEFAULT 0, groups TEXT NOT NULL DEFAULT '',"
-    " slot BLOB NOT NULL DEFAULT x'', one_time INTEGER NOT NULL DEFAULT 0);"
+    " slot BLOB NOT NULL DEFAULT x'', one_time INTEGER NOT NULL DEFAULT 0,"
+    " recovery BLOB NOT NULL DEFAULT x'');"
     "CREATE TABLE level_key(level INTEGER NOT NULL, version INTEGER NOT NULL,"
     " created INTEGER NOT NULL, PRIMARY KEY(level, version));"
     "CREATE TABLE sealed_key(user TEXT NOT NULL REFERENCES user(name),"
@@ -427,7 +428,7 @@ catalog_user_insert(struct catalog *c, const struct catalog_user *u,
 
 #define USER_COLUMNS \
 	"name, role, clearance, x_pub, ed_pub, created, certifier, cert," \
-	" disabled, groups, slot, one_time"
+	" disabled, groups, slot, one_time, recovery"
 
 static int
 read_user(struct catalog *c, sqlite3_stmt *st, struct catalog_user *u,
@@ -444,6 +445,9 @@ read_user(struct catalog *c, sqlite3_stmt *st, struct catalog_user *u,
 	if (catalog_copy_blob(u->slot, sizeof(u->slot), st, 10) != 0)
 		memset(u->slot, 0, sizeof(u->slot));
 	u->one_time = sqlite3_column_int(st, 11);
+	/* No recovery slot: all zeros (no salt is). */
+	if (catalog_copy_blob(u->recovery, sizeof(u->recovery), st, 12) != 0)
+		memset(u->recovery, 0, sizeof(u->recovery));
 	if (catalog_copy_blob(u->x_pub, sizeof(u->x_pub), st, 3) != 0 ||
 	    catalog_copy_blob(u->ed_pub, sizeof(u->ed_pub), st, 4) != 0 ||
 	    catalog_copy_blob(u->cert, sizeof(u->cert), st, 7) != 0)
@@ -498,6 +502,28 @@ catalog_users_each(struct catalog *c, catalog_user_fn fn, void *ctx,
 	rc = rc == SQLITE_DONE ? DOSSIER_OK : catalog_dberr(c, e, "read");
 out:
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+catalog_user_set_recovery(struct catalog *c, const char *name,
+    const unsigned char *salt, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = catalog_prep(c, &st,
+	    "UPDATE user SET recovery = ? WHERE name = ?;", e);
+	if (rc != DOSSIER_OK)
+		return rc;
+	if (salt != NULL)
+		sqlite3_bind_blob(st, 1, salt, KEYS_SALT_LEN, SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(st, 1, 0);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	rc = catalog_done(c, st, "write", e);
+	if (rc == DOSSIER_OK && sqlite3_changes(c->db) != 1)
+		rc = err_set(e, DOSSIER_ENOTFOUND, "no user '%s'", name);
 	return rc;
 }
 

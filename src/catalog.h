@@ -81,6 +81,7 @@ struct catalog_user {
 	/* Read only (catalog_user_set_slot() writes them): */
 	unsigned char slot[KEYS_SALT_LEN]; /* salt of the current key slot */
 	int one_time; /* that slot holds a one-time passphrase */
+	unsigned char recovery[KEYS_SALT_LEN]; /* a recovery slot; zeros: none */
 };
 
 /* Inserts or replaces the row of user u->name. */
@@ -102,6 +103,10 @@ int catalog_user_get(struct catalog *c, const char *name,
 int catalog_user_set_slot(struct catalog *c, const char *name,
     const unsigned char salt[KEYS_SALT_LEN], int one_time, struct err *e);
 
+/* Names the user's recovery slot by its salt (NULL: none). */
+int catalog_user_set_recovery(struct catalog *c, const char *name,
+    const unsigned char *salt, struct err *e);
+
 /*
  * A key slot in the keyring: the user's secrets under their passphrase,
  * and the catalog key sealed to their X25519 key.
@@ -122,11 +127,11 @@ typedef int (*catalog_slot_fn)(void *ctx, const struct catalog_slot *s);
 int catalog_slots_each(struct catalog *ring, const char *user,
     catalog_slot_fn fn, void *ctx, struct err *e);
 /*
- * Removes the user's slots except the one with salt keep (NULL: all of
- * them).
+ * Removes the user's slots except those with salts keep and keep2 (each
+ * may be NULL; both NULL: all of them).
  */
 int catalog_slots_keep(struct catalog *ring, const char *user,
-    const unsigned char *keep, struct err *e);
+    const unsigned char *keep, const unsigned char *keep2, struct err *e);
 /* Every user name with a slot, for the garbage check (fn as above). */
 typedef int (*catalog_name_fn)(void *ctx, const char *name);
 int catalog_slot_users(struct catalog *ring, catalog_name_fn fn, void *ctx,

@@ -125,19 +125,25 @@ out:
 
 int
 catalog_slots_keep(struct catalog *ring, const char *user,
-    const unsigned char *keep, struct err *e)
+    const unsigned char *keep, const unsigned char *keep2, struct err *e)
 {
+	static const unsigned char none[KEYS_SALT_LEN];
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = catalog_prep(ring, &st, keep != NULL ?
-	    "DELETE FROM keyslot WHERE user = ?1 AND salt <> ?2;" :
+	rc = catalog_prep(ring, &st, keep != NULL || keep2 != NULL ?
+	    "DELETE FROM keyslot WHERE user = ?1 AND salt <> ?2"
+	    " AND salt <> ?3;" :
 	    "DELETE FROM keyslot WHERE user = ?1;", e);
 	if (rc != DOSSIER_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-	if (keep != NULL)
-		sqlite3_bind_blob(st, 2, keep, KEYS_SALT_LEN, SQLITE_STATIC);
+	if (keep != NULL || keep2 != NULL) {
+		sqlite3_bind_blob(st, 2, keep != NULL ? keep : none,
+		    KEYS_SALT_LEN, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 3, keep2 != NULL ? keep2 : none,
+		    KEYS_SALT_LEN, SQLITE_STATIC);
+	}
 	return catalog_done(ring, st, "write", e);
 }
 

@@ -964,7 +964,10 @@ try_slot(void *ctx, const struct catalog_slot *s)
 		t->rc = rc;
 		return 1;
 	}
-	if (!crypto_equal(d->user.slot, s->salt, KEYS_SALT_LEN))
+	/* The current slot, or the recovery slot the catalog names. */
+	if (!crypto_equal(d->user.slot, s->salt, KEYS_SALT_LEN) &&
+	    (vault_recovery_of(&d->user) == NULL ||
+	    !crypto_equal(d->user.recovery, s->salt, KEYS_SALT_LEN)))
 		return 0;
 	t->rc = d->user.disabled ? DOSSIER_EAUTH : DOSSIER_OK;
 	return 1;
@@ -1089,11 +1092,21 @@ vault_slot_write(struct dossier *d, const struct catalog_user *u,
 
 void
 vault_slot_settle(struct dossier *d, const char *user,
-    const unsigned char *salt)
+    const unsigned char *salt, const unsigned char *recovery)
 {
 	struct err ignored;
 
-	(void)catalog_slots_keep(d->ring, user, salt, &ignored);
+	(void)catalog_slots_keep(d->ring, user, salt, recovery, &ignored);
+}
+
+/* The user's recovery slot's salt, or NULL when there is none. */
+const unsigned char *
+vault_recovery_of(const struct catalog_user *u)
+{
+	static const unsigned char none[KEYS_SALT_LEN];
+
+	return crypto_equal(u->recovery, none, KEYS_SALT_LEN) ? NULL :
+	    u->recovery;
 }
 
 /*

@@ -348,12 +348,14 @@ int vault_slot_write(struct dossier *d, const struct catalog_user *u,
     const char *pass, size_t passlen, const unsigned char *secret,
     int one_time, unsigned char salt[KEYS_SALT_LEN]);
 /*
- * After the commit: removes user's other slots from the keyring (all of
- * them when salt is NULL).  A failure leaves slots the catalog does not
+ * After the commit: removes user's slots from the keyring but salt's and
+ * recovery's (all of them when both are NULL).  A failure leaves slots the catalog does not
  * name, which unlocking ignores and verify removes.
  */
 void vault_slot_settle(struct dossier *d, const char *user,
-    const unsigned char *salt);
+    const unsigned char *salt, const unsigned char *recovery);
+/* u's recovery slot (its salt), or NULL when u has none. */
+const unsigned char *vault_recovery_of(const struct catalog_user *u);
 
 /* Seals a 32-byte key (kind, level, version) to user u. */
 int vault_seal_to_user(struct dossier *d, const struct catalog_user *u,

@@ -352,7 +352,7 @@ dossier_user_add(struct dossier *d, const char *name, const char *role,
 		rc = user_detail(d, &u, 1);
 	rc = finish(d, rc);
 	if (rc == DOSSIER_OK)
-		vault_slot_settle(d, name, salt);
+		vault_slot_settle(d, name, salt, NULL);
 out:
 	crypto_secure_free(secret, KEYS_USER_SECRET_LEN);
 	if (rc != DOSSIER_OK && onetime != NULL && onetimesz > 0)
@@ -383,7 +383,47 @@ passwd_self(struct dossier *d, const char *pass, size_t passlen)
 	rc = vault_audit_commit(d, rc);
 	if (rc == DOSSIER_OK) {
 		d->must_change = 0;
-		vault_slot_settle(d, d->user.name, salt);
+		vault_slot_settle(d, d->user.name, salt,
+		    vault_recovery_of(&d->user));
+	}
+	return vault_done(d, rc);
+}
+
+int
+dossier_user_recovery(struct dossier *d, const char *pass, size_t passlen)
+{
+	unsigned char salt[KEYS_SALT_LEN], cur[KEYS_SALT_LEN];
+	int rc;
+
+	rc = vault_need_unlocked(d);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	vault_op(d, "user recovery", 0);
+	rc = vault_op_detail(d, "user", d->user.name);
+	if (rc == DOSSIER_OK)
+		rc = vault_check_passphrase(&d->err, pass, passlen);
+	if (rc != DOSSIER_OK)
+		return vault_done(d, rc);
+	/*
+	 * A second slot over the same secrets, named as the recovery one:
+	 * vault_slot_write() names what it writes as the current slot, so
+	 * the current one is named again after it.
+	 */
+	memcpy(cur, d->user.slot, sizeof(cur));
+	rc = catalog_begin(d->cat, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = vault_slot_write(d, &d->user, pass, passlen, d->secret, 0,
+		    salt);
+	if (rc == DOSSIER_OK)
+		rc = catalog_user_set_slot(d->cat, d->user.name, cur,
+		    d->user.one_time, &d->err);
+	if (rc == DOSSIER_OK)
+		rc = catalog_user_set_recovery(d->cat, d->user.name, salt,
+		    &d->err);
+	rc = vault_audit_commit(d, rc);
+	if (rc == DOSSIER_OK) {
+		memcpy(d->user.recovery, salt, sizeof(salt));
+		vault_slot_settle(d, d->user.name, d->user.slot, salt);
 	}
 	return vault_done(d, rc);
 }
@@ -447,6 +487,9 @@ passwd_reset(struct dossier *d, const char *name, char *onetime,
 		rc = seal_keys(d, &u, 0, u.clearance);
 	if (rc == DOSSIER_OK)
 		rc = onetime_slot(d, &u, secret, onetime, onetimesz, salt);
+	/* A recovery slot holds the old secrets: it goes. */
+	if (rc == DOSSIER_OK)
+		rc = catalog_user_set_recovery(d->cat, name, NULL, &d->err);
 	/* Those this administrator certified keep a valid certificate. */
 	if (rc == DOSSIER_OK && strcmp(u.role, "admin") == 0)
 		rc = recertify(d, name);
@@ -454,7 +497,7 @@ passwd_reset(struct dossier *d, const char *name, char *onetime,
 		rc = user_detail(d, &u, 1);
 	rc = finish(d, rc);
 	if (rc == DOSSIER_OK)
-		vault_slot_settle(d, name, salt);
+		vault_slot_settle(d, name, salt, NULL);
 out:
 	crypto_secure_free(secret, KEYS_USER_SECRET_LEN);
 	if (rc != DOSSIER_OK && onetime != NULL && onetimesz > 0)
@@ -516,7 +559,7 @@ dossier_user_disable(struct dossier *d, const char *name)
 	rc = finish(d, rc);
 	/* Their slots go once the catalog says they are disabled. */
 	if (rc == DOSSIER_OK)
-		vault_slot_settle(d, name, NULL);
+		vault_slot_settle(d, name, NULL, NULL);
 	return vault_done(d, rc);
 }
 

@@ -26,8 +26,8 @@ struct verify {
 	int64_t last_doc;
 	int last_doc_readable;
 	size_t slots; /* check_slot_user() */
-	const unsigned char *named_slot;
-	int named_found;
+	const unsigned char *named_slot, *named_recovery;
+	int named_found, recovery_found;
 };
 
 static void
@@ -256,6 +256,9 @@ count_slot(void *ctx, const struct catalog_slot *s)
 	if (v->named_slot != NULL &&
 	    memcmp(s->salt, v->named_slot, KEYS_SALT_LEN) == 0)
 		v->named_found = 1;
+	if (v->named_recovery != NULL &&
+	    memcmp(s->salt, v->named_recovery, KEYS_SALT_LEN) == 0)
+		v->recovery_found = 1;
 	return 0;
 }
 
@@ -282,7 +285,9 @@ check_slot_user(void *ctx, const char *name)
 		return 0;
 	}
 	v->named_slot = rc == DOSSIER_OK && !u.disabled ? u.slot : NULL;
-	v->named_found = 0;
+	v->named_recovery = v->named_slot != NULL ? vault_recovery_of(&u) :
+	    NULL;
+	v->named_found = v->recovery_found = 0;
 	v->slots = 0;
 	if (catalog_slots_each(d->ring, name, count_slot, v, &se) !=
 	    DOSSIER_OK) {
@@ -295,10 +300,10 @@ check_slot_user(void *ctx, const char *name)
 		problem(v, "keyring", 0, 0, 1, msg);
 		return 0;
 	}
-	if (v->slots == (size_t)v->named_found)
+	if (v->slots == (size_t)(v->named_found + v->recovery_found))
 		return 0;
 	if (v->collect && catalog_slots_keep(d->ring, name, v->named_slot,
-	    &se) == DOSSIER_OK)
+	    v->named_recovery, &se) == DOSSIER_OK)
 		snprintf(msg, sizeof(msg), "removed key slots of '%.64s' that "
 		    "the catalog does not name (left by an interrupted "
 		    "operation)", name);

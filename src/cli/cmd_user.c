@@ -254,6 +254,45 @@ passwd_run(struct cli *c, int argc, char **argv)
 }
 
 static int
+recovery_run(struct cli *c, int argc, char **argv)
+{
+	struct dossier *d = NULL;
+	struct pass p;
+	struct jout *j;
+	const char *me;
+	char **args;
+	int done, n, r, rc;
+
+	rc = user_args(c, argc, argv, 0, 0, "", &args, &n, &done);
+	if (done)
+		return rc;
+	rc = cli_open(c, CLI_OPEN_UNLOCK, &d);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	me = cli_user(c);
+	pass_init(&p);
+	rc = pass_get_new(c, me, 0, &p);
+	if (rc == CLI_EXIT_OK) {
+		r = dossier_user_recovery(d, p.buf, p.len);
+		pass_wipe(&p);
+		if (r < 0) {
+			rc = cli_fail(d, r);
+		} else if (c->json) {
+			j = jout_object();
+			jout_put_str(j, "user", me);
+			jout_put_bool(j, "recovery", 1);
+			rc = jout_emit(j);
+		} else {
+			puts("recovery passphrase set: keep it apart from the "
+			    "vault; it also opens backups made from now on");
+		}
+	}
+	pass_wipe(&p);
+	dossier_close(d);
+	return rc;
+}
+
+static int
 disable_run(struct cli *c, int argc, char **argv)
 {
 	struct dossier *d = NULL;
@@ -352,6 +391,20 @@ const struct cli_cmd cmd_user_add = {
     .subs = NULL,
 };
 
+const struct cli_cmd cmd_user_recovery = {
+    .name = "user recovery",
+    .summary = "set your recovery passphrase",
+    .usage = "user recovery",
+    .help = "Sets (or replaces) a second passphrase over your keys, for "
+            "when yours is\nlost: keep it apart, on paper in a safe.  It "
+            "opens the vault and every\nbackup made after it is set.  The "
+            "new passphrase comes from\n--new-passphrase-file, "
+            "DOSSIER_NEW_PASSPHRASE, or is asked twice.  An\n"
+            "administrator's reset removes it.\n",
+    .flags = 0,
+    .run = recovery_run,
+};
+
 const struct cli_cmd cmd_user_passwd = {
     .name = "user passwd",
     .summary = "change your passphrase, or reset another user's "
@@ -399,6 +452,7 @@ const struct cli_cmd cmd_user_clearance = {
 static const struct cli_cmd *const user_subs[] = {
     &cmd_user_add,
     &cmd_user_passwd,
+    &cmd_user_recovery,
     &cmd_user_list,
     &cmd_user_show,
     &cmd_user_disable,
@@ -411,6 +465,7 @@ const struct cli_cmd cmd_user = {
     .summary = "add, list, show, disable users; passphrases, clearance",
     .usage = "user add NAME --role ROLE [--clearance L] [--group G]...\n"
              "       dossier user passwd [NAME]\n"
+             "       dossier user recovery\n"
              "       dossier user list\n"
              "       dossier user show NAME\n"
              "       dossier user disable NAME\n"

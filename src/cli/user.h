@@ -9,7 +9,8 @@
 
 struct jout;
 
-extern const struct cli_cmd cmd_user_add, cmd_user_passwd, cmd_user_list,
+extern const struct cli_cmd cmd_user_add, cmd_user_passwd, cmd_user_recovery,
+    cmd_user_list,
     cmd_user_show, cmd_user_disable, cmd_user_clearance;
 
 /*
