@@ -567,6 +567,11 @@ plan_objects(struct dossier *d, struct backup_manifest *m,
 		if (has_ref(base, m->referenced[i]))
 			continue;
 		object_path(d, d->root, m->referenced[i], path, sizeof(path));
+		if (stat(path, &st) != 0 && errno == ENOENT &&
+		    catalog_object_used(d->cat, m->referenced[i], &d->err) == 0)
+			return err_set(&d->err, DOSSIER_EBUSY, "the vault changed "
+			    "during the backup (a document was purged): run it "
+			    "again");
 		if (stat(path, &st) != 0)
 			return err_set(&d->err, errno == ENOENT ?
 			    DOSSIER_ECORRUPT : DOSSIER_EIO, "object %.16s of "
