@@ -8,61 +8,107 @@
 # "ok"/"not ok" lines) and, for builds without sanitizers, the crash
 # harness (tests/crash/*.sh).  A suite that dies without reporting counts
 # as one failure.
+#
+# Suites run DOSSIER_TEST_JOBS at a time (default: the number of
+# processors, at most 4), the longest first; their reports are printed in
+# a fixed order once all are done.  Each suite works in directories of
+# its own, so that they do not meet.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-pass=0
-fail=0
 log=$(mktemp -d "${TMPDIR:-/tmp}/dossier-tests.XXXXXX")
 trap 'rm -rf "$log"' EXIT
+jobs=${DOSSIER_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+[ "$jobs" -gt 4 ] && jobs=4
 
-count() { # name output-file exit-status
-	p=$(grep -c '^ok ' "$2")
-	f=$(grep -c '^not ok ' "$2")
-	if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
-		f=1
-		echo "not ok - $1 exited with status $3"
-	fi
-	grep '^not ok ' "$2" | sed "s|^|  [$1] |"
-	pass=$((pass + p))
-	fail=$((fail + f))
-	printf '%-40s %4d passed, %d failed\n' "$1" "$p" "$f"
-}
-
-run_build() { # build-dir name
-	build=$1
-	name=$2
-	export DOSSIER="$top/$build/dossier" DOSSIER_BUILD="$top/$build"
-	export CMOCKA_MESSAGE_OUTPUT=TAP
-	for t in "$top/$build"/tests/test_*; do
-		[ -x "$t" ] || continue
-		n="$name/$(basename "$t")"
-		(cd "$log" && "$t") >"$log/out" 2>&1
-		st=$?
-		count "$n" "$log/out" $st
-		[ $st -ne 0 ] && tail -20 "$log/out" | sed 's/^/    /'
-	done
+# One line per suite: "build name kind path"; the crash harnesses first
+# (the longest), then CLI tests, then unit tests.
+: >"$log/jobs"
+while [ $# -ge 2 ]; do
+	case $2 in
+	asan*) ;;
+	*)
+		for t in "$top"/tests/crash/*.sh; do
+			[ -f "$t" ] && echo "$1 $2/crash/$(basename "$t" .sh) sh $t" \
+			    >>"$log/jobs"
+		done
+		;;
+	esac
 	for t in "$top"/tests/cli/*.sh; do
 		[ "$(basename "$t")" = lib.sh ] && continue
-		n="$name/cli/$(basename "$t" .sh)"
-		sh "$t" >"$log/out" 2>&1
-		st=$?
-		count "$n" "$log/out" $st
+		echo "$1 $2/cli/$(basename "$t" .sh) sh $t" >>"$log/jobs"
 	done
-	case $name in
-	asan*) return ;;
-	esac
-	for t in "$top"/tests/crash/*.sh; do
-		[ -f "$t" ] || continue
-		n="$name/crash/$(basename "$t" .sh)"
-		sh "$t" >"$log/out" 2>&1
-		st=$?
-		count "$n" "$log/out" $st
+	for t in "$top/$1"/tests/test_*; do
+		[ -x "$t" ] && echo "$1 $2/$(basename "$t") bin $t" >>"$log/jobs"
+	done
+	shift 2
+done
+echo 1 >"$log/next"
+
+# The next job's line number (a directory as the lock).
+take() {
+	while ! mkdir "$log/lock" 2>/dev/null; do
+		sleep 0.05
+	done
+	_n=$(cat "$log/next")
+	echo $((_n + 1)) >"$log/next"
+	rmdir "$log/lock"
+	echo "$_n"
+}
+
+run_job() { # line-number
+	set -- $(sed -n "$1p" "$log/jobs") "$1"
+	_build=$1 _name=$2 _kind=$3 _path=$4 _i=$5
+	mkdir -p "$log/w$_i"
+	export DOSSIER="$top/$_build/dossier" DOSSIER_BUILD="$top/$_build"
+	export CMOCKA_MESSAGE_OUTPUT=TAP
+	if [ "$_kind" = bin ]; then
+		(cd "$log/w$_i" && "$_path") >"$log/out.$_i" 2>&1
+	else
+		(cd "$log/w$_i" && sh "$_path") >"$log/out.$_i" 2>&1
+	fi
+	echo $? >"$log/st.$_i"
+}
+
+lane() {
+	while :; do
+		i=$(take)
+		[ "$i" -le "$(wc -l <"$log/jobs")" ] || break
+		run_job "$i"
 	done
 }
 
-while [ $# -ge 2 ]; do
-	run_build "$1" "$2"
-	shift 2
+j=0
+while [ $j -lt "$jobs" ]; do
+	lane &
+	j=$((j + 1))
 done
+wait
+
+pass=0
+fail=0
+i=1
+total=$(wc -l <"$log/jobs")
+# Reports in the order: unit, CLI, crash, per build, as listed.
+order=$(awk '{ k = ($3 == "bin") ? 0 : ($2 ~ /\/cli\//) ? 1 : 2;
+    print k, NR }' "$log/jobs" | sort -s -n -k1,1 | awk '{ print $2 }')
+for i in $order; do
+	set -- $(sed -n "${i}p" "$log/jobs")
+	name=$2
+	out=$log/out.$i
+	st=$(cat "$log/st.$i" 2>/dev/null || echo 1)
+	p=$(grep -c '^ok ' "$out" 2>/dev/null)
+	f=$(grep -c '^not ok ' "$out" 2>/dev/null)
+	if [ "$st" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $st"
+	fi
+	grep '^not ok ' "$out" 2>/dev/null | sed "s|^|  [$name] |"
+	[ "$3" = bin ] && [ "$st" -ne 0 ] && tail -20 "$out" | sed 's/^/    /'
+	pass=$((pass + p))
+	fail=$((fail + f))
+	printf '%-40s %4d passed, %d failed\n' "$name" "$p" "$f"
+done
+[ "$total" -gt 0 ] || fail=$((fail + 1))
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -35,6 +35,9 @@ expect_exit 0 "...who sets a passphrase" env DOSSIER_USER=lin \
 bak() { env DOSSIER_USER=bak DOSSIER_PASSPHRASE="$BAKPW" "$D" "$@"; }
 lin() { env DOSSIER_USER=lin DOSSIER_PASSPHRASE="$LINPW" "$D" "$@"; }
 
+RECOV="$PASS-recovery-on-paper"
+expect_exit 0 "the administrator sets a recovery passphrase" \
+    env DOSSIER_NEW_PASSPHRASE="$RECOV" "$D" user recovery
 expect_exit 5 "a clerk cannot make a backup" lin backup create "$T/no.tar" &&
     expect_err_line "...one line naming the permission" "backup"
 check "...and no file appears" test ! -e "$T/no.tar"
@@ -191,6 +194,12 @@ check "...no vault made, nothing left beside it" \
     test ! -e "$T/r1" -a -z "$(ls -A "$T" | grep 'r1.restore')"
 expect_exit 0 "restore the chain (in any order) as the administrator" \
     "$D" backup restore "$T/inc.tar" "$T/full.tar" --to "$T/r1"
+expect_exit 0 "restore with only the recovery passphrase" env \
+    DOSSIER_PASSPHRASE="$RECOV" "$D" backup restore "$T/full.tar" \
+    "$T/inc.tar" --to "$T/r2"
+expect_exit 0 "...which opens the restored vault too" env \
+    DOSSIER_PASSPHRASE="$RECOV" "$D" -V "$T/r2" get 1 &&
+    check "...the document, byte for byte" cmp -s "$T/out" a2.txt
 R() { "$D" -V "$T/r1" "$@"; }
 expect_exit 0 "the restored vault lists the documents" R --json list
 json_check "...all three" "assert d['total'] == 3, d"
