@@ -673,6 +673,7 @@ dossier_backup_create(struct dossier *d, const char *file, const char *since,
 	struct snap s;
 	char dir[PATH_MAX], tmp[PATH_MAX], witness[PATH_MAX];
 	struct stat st;
+	size_t i;
 	int rc, fd = -1, have_base = 0;
 
 	memset(&m, 0, sizeof(m));
@@ -749,7 +750,7 @@ dossier_backup_create(struct dossier *d, const char *file, const char *since,
 		info->referenced = (int64_t)m.nreferenced;
 		info->seq = m.ckpt_seq;
 		info->bytes = 0;
-		for (size_t i = 0; i < m.nmembers; i++)
+		for (i = 0; i < m.nmembers; i++)
 			info->bytes += m.members[i].size;
 		vault_op_detail(d, "id", m.id);
 		vault_op_detail_int(d, "objects", info->objects);
