@@ -4,29 +4,22 @@
  * savepoint each); content objects are made durable before the
  * transaction that names them commits, and indexed after it.
  */
-#define _GNU_SOURCE /* memfd_create(): members kept in memory, not on disk */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "archive_io.h"
 #include "extract/extract.h"
 #include "fsutil.h"
 #include "vault_int.h"
 
 #define READ_CHUNK (64 * 1024)
 
-/* Limits of one import (docs/BACKUP.md); the ratio is archive_io's. */
-#define IMPORT_MAX_MEMBERS 100000
-#define IMPORT_MAX_MEMBER ((size_t)512 * 1024 * 1024)
-#define IMPORT_MAX_TOTAL ((size_t)64 * 1024 * 1024 * 1024)
 
 void
 dossier_meta_edit_init(struct dossier_meta_edit *e)
@@ -35,8 +28,8 @@ dossier_meta_edit_init(struct dossier_meta_edit *e)
 	e->level = DOSSIER_LEVEL_UNSET;
 }
 
-static const char *
-base_name(const char *path)
+const char *
+vault_base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
 
@@ -438,25 +431,6 @@ add_dup_check(struct dossier *d, const struct stored *s, void *ctx)
 #define ADD_BATCH_FILES 256
 #define ADD_BATCH_TEXT (32u * 1024 * 1024)
 
-struct add_report {
-	char *path;
-	char *errmsg; /* NULL when filed */
-	int rc;
-	struct dossier_added r;
-	char object[STORE_NAME_LEN + 1]; /* to remove if the batch fails */
-};
-
-struct add_batch {
-	struct dossier *d;
-	dossier_added_fn cb;
-	void *ctx;
-	struct add_report *v;
-	size_t n, cap, text;
-	int locked, in_tx;
-	int first; /* the first failure's code */
-	int first_other; /* the same, duplicates left out (import) */
-};
-
 /*
  * Files one regular file as a new document in the batch's transaction:
  * the file at path, or (infd >= 0) the open descriptor infd (taken over),
@@ -477,7 +451,7 @@ add_file(struct add_batch *ab, const char *path, int infd, const char *fname,
 	int fd = infd, rc, level, in_sp = 0, stored = 0;
 
 	if (fname == NULL)
-		fname = base_name(path);
+		fname = vault_base_name(path);
 
 	memset(&row, 0, sizeof(row));
 	rc = docmeta_init(&m);
@@ -613,8 +587,8 @@ report(struct dossier *d, const char *path, int rc, const char *errmsg,
  * Commits the batch, indexes it, and reports each of its files.  A failed
  * commit fails every file of the batch that was waiting for it.
  */
-static int
-add_flush(struct add_batch *ab)
+int
+vault_add_flush(struct add_batch *ab)
 {
 	struct dossier *d = ab->d;
 	struct add_report *p;
@@ -707,8 +681,8 @@ add_failed_record(struct add_batch *ab, const char *path, const char *msg)
  * Files path (or the open fd, named fname) and holds its report for the
  * batch's commit.
  */
-static int
-add_one_fd(struct add_batch *ab, const char *path, int fd, const char *fname,
+int
+vault_add_one(struct add_batch *ab, const char *path, int fd, const char *fname,
     const struct dossier_meta_edit *e, unsigned flags)
 {
 	struct add_report *p, *nv;
@@ -737,7 +711,7 @@ add_one_fd(struct add_batch *ab, const char *path, int fd, const char *fname,
 		add_failed_record(ab, path, p->errmsg);
 	}
 	if (ab->n >= ADD_BATCH_FILES || ab->text >= ADD_BATCH_TEXT)
-		add_flush(ab);
+		vault_add_flush(ab);
 	return rc;
 }
 
@@ -745,11 +719,11 @@ static int
 add_one(struct add_batch *ab, const char *path,
     const struct dossier_meta_edit *e, unsigned flags)
 {
-	return add_one_fd(ab, path, -1, NULL, e, flags);
+	return vault_add_one(ab, path, -1, NULL, e, flags);
 }
 
-static int
-name_cmp(const void *a, const void *b)
+int
+vault_name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -774,7 +748,7 @@ add_tree(struct add_batch *ab, const char *dir,
 	if (dd == NULL) {
 		rc = err_set(&d->err, DOSSIER_EIO, "cannot read '%s': %s", dir,
 		    strerror(errno));
-		add_flush(ab);
+		vault_add_flush(ab);
 		report(d, dir, rc, dossier_errmsg(d), NULL, ab->cb, ab->ctx);
 		return rc;
 	}
@@ -793,14 +767,14 @@ add_tree(struct add_batch *ab, const char *dir,
 	}
 	closedir(dd);
 	if (n > 1)
-		qsort(names, n, sizeof(*names), name_cmp);
+		qsort(names, n, sizeof(*names), vault_name_cmp);
 	for (i = 0; i < n; i++) {
 		if (snprintf(path, sizeof(path), "%s%s%s", dir,
 		    dir[0] != '\0' && dir[strlen(dir) - 1] == '/' ? "" : "/",
 		    names[i]) >= (int)sizeof(path)) {
 			rc = err_set(&d->err, DOSSIER_EUSAGE,
 			    "path too long: '%s/%s'", dir, names[i]);
-			add_flush(ab);
+			vault_add_flush(ab);
 			report(d, names[i], rc, dossier_errmsg(d), NULL, ab->cb,
 			    ab->ctx);
 		} else if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -850,7 +824,7 @@ dossier_add(struct dossier *d, const char *path,
 		rc = add_tree(&ab, path, e, flags, 0);
 	else
 		rc = add_one(&ab, path, e, flags);
-	if (add_flush(&ab) != DOSSIER_OK && rc == DOSSIER_OK)
+	if (vault_add_flush(&ab) != DOSSIER_OK && rc == DOSSIER_OK)
 		rc = ab.first;
 	free(ab.v);
 	/* Failures were reported one by one: the first one's code. */
@@ -902,7 +876,7 @@ dossier_update(struct dossier *d, int64_t id, const char *path,
 	const struct vault_lk *lk;
 	struct buf text = BUF_INIT;
 	char type[16], no_text[ERR_MSG_MAX];
-	const char *fname = base_name(path);
+	const char *fname = vault_base_name(path);
 	int fd = -1, rc, locked = 0, in_tx = 0, stored = 0, have_meta = 0;
 
 	memset(&row, 0, sizeof(row));
@@ -1000,220 +974,5 @@ out:
 	buf_release(&text);
 	buf_release(&row.meta);
 	buf_release(&cur.meta);
-	return vault_done(d, rc);
-}
-
-/* ---- import: archives and folders, folders as categories ---- */
-
-struct import_state {
-	struct add_batch *ab;
-	const struct dossier_meta_edit *e;
-	unsigned flags;
-	const char *archive;
-	int check_only;	 /* pass 1: the categories' permissions */
-	struct archive_io_limits lim;
-};
-
-/* The member's folder ("合同/2022" of "合同/2022/a.docx"), or "". */
-static void
-folder_of(const char *name, char *out, size_t outsz)
-{
-	const char *slash = strrchr(name, '/');
-
-	snprintf(out, outsz, "%.*s", slash != NULL ? (int)(slash - name) : 0,
-	    name);
-}
-
-/* e, with the folder as category unless e names one. */
-static void
-edit_for(const struct dossier_meta_edit *e, const char *folder,
-    struct dossier_meta_edit *out)
-{
-	if (e != NULL)
-		*out = *e;
-	else
-		dossier_meta_edit_init(out);
-	if (out->category == NULL && folder[0] != '\0')
-		out->category = folder;
-}
-
-static int
-import_member(void *ctx, const struct archive_io_member *m)
-{
-	struct import_state *is = ctx;
-	struct dossier *d = is->ab->d;
-	struct dossier_meta_edit e2;
-	char folder[ARCHIVE_IO_MAX_NAME + 1], label[PATH_MAX + 64];
-	unsigned char *chunk;
-	uint64_t total = 0;
-	size_t got;
-	int fd, rc;
-
-	folder_of(m->name, folder, sizeof(folder));
-	edit_for(is->e, folder, &e2);
-	if (is->check_only)
-		return vault_require(d, DOSSIER_PERM_FILE, "import", 0,
-		    e2.category != NULL ? e2.category : "");
-	/* The member's bytes in memory (never a file on disk), then filed. */
-	fd = memfd_create("dossier-import", MFD_CLOEXEC);
-	if (fd < 0)
-		return err_set(&d->err, DOSSIER_EIO, "cannot import: %s",
-		    strerror(errno));
-	chunk = malloc(64 * 1024);
-	rc = chunk == NULL ? err_nomem(&d->err) : DOSSIER_OK;
-	while (rc == DOSSIER_OK) {
-		rc = archive_io_member_read(m, chunk, 64 * 1024, &got, &d->err);
-		if (rc != DOSSIER_OK || got == 0)
-			break;
-		total += got;
-		if (total > is->lim.max_entry)
-			rc = err_set(&d->err, DOSSIER_EBADINPUT, "member '%s' "
-			    "grew past %zu bytes", m->name, is->lim.max_entry);
-		else
-			rc = fs_write_all(fd, chunk, got, m->name, &d->err);
-	}
-	if (chunk != NULL) {
-		mem_wipe(chunk, 64 * 1024);
-		free(chunk);
-	}
-	if (rc == DOSSIER_OK && lseek(fd, 0, SEEK_SET) != 0)
-		rc = err_set(&d->err, DOSSIER_EIO, "cannot import: %s",
-		    strerror(errno));
-	if (rc == DOSSIER_EBADINPUT)
-		rc = err_set(&d->err, rc, "cannot import '%s': %s",
-		    is->archive, dossier_errmsg(d));
-	if (rc != DOSSIER_OK) {
-		close(fd);
-		return rc;
-	}
-	snprintf(label, sizeof(label), "%s:%s", is->archive, m->name);
-	/* A failed member is reported and the others go on. */
-	add_one_fd(is->ab, label, fd, base_name(m->name), &e2, is->flags);
-	return 0;
-}
-
-/* A folder's files, each under its folder path (relative) as category. */
-static int
-import_tree(struct import_state *is, const char *dir, const char *rel,
-    int depth)
-{
-	struct dossier *d = is->ab->d;
-	struct dossier_meta_edit e2;
-	struct dirent *de;
-	struct stat st;
-	char **names = NULL, **nn, path[PATH_MAX], sub[PATH_MAX];
-	size_t n = 0, i;
-	DIR *dd;
-	int rc = DOSSIER_OK;
-
-	if (depth > 64)
-		return err_set(&d->err, DOSSIER_EUSAGE,
-		    "'%s': directories nested too deep", dir);
-	dd = opendir(dir);
-	if (dd == NULL)
-		return err_set(&d->err, DOSSIER_EIO, "cannot read '%s': %s", dir,
-		    strerror(errno));
-	while ((de = readdir(dd)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		nn = realloc(names, (n + 1) * sizeof(*names));
-		if (nn == NULL || (nn[n] = strdup(de->d_name)) == NULL) {
-			names = nn != NULL ? nn : names;
-			rc = err_nomem(&d->err);
-			break;
-		}
-		names = nn;
-		n++;
-	}
-	closedir(dd);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), name_cmp);
-	for (i = 0; rc == DOSSIER_OK && i < n; i++) {
-		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >=
-		    (int)sizeof(path) || snprintf(sub, sizeof(sub), "%s%s%s",
-		    rel, rel[0] != '\0' ? "/" : "", names[i]) >=
-		    (int)sizeof(sub)) {
-			rc = err_set(&d->err, DOSSIER_EUSAGE, "path too long: "
-			    "'%s/%s'", dir, names[i]);
-			break;
-		}
-		if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode))
-			continue; /* links could lead anywhere: not followed */
-		if (S_ISDIR(st.st_mode)) {
-			rc = import_tree(is, path, sub, depth + 1);
-			continue;
-		}
-		edit_for(is->e, rel, &e2);
-		if (is->check_only)
-			rc = vault_require(d, DOSSIER_PERM_FILE, "import", 0,
-			    e2.category != NULL ? e2.category : "");
-		else
-			add_one_fd(is->ab, path, -1, NULL, &e2, is->flags);
-	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return rc;
-}
-
-int
-dossier_import(struct dossier *d, const char *path,
-    const struct dossier_meta_edit *e, unsigned flags, dossier_added_fn cb,
-    void *ctx)
-{
-	struct add_batch ab;
-	struct import_state is;
-	struct stat st;
-	int rc, dir;
-
-	rc = vault_need_unlocked(d);
-	if (rc != DOSSIER_OK)
-		return vault_done(d, rc);
-	vault_op(d, "import", 0);
-	d->audit.batch = 1;
-	rc = vault_check_edit(d, e);
-	if (rc == DOSSIER_OK && stat(path, &st) != 0)
-		rc = err_set(&d->err, errno == ENOENT ? DOSSIER_ENOTFOUND :
-		    DOSSIER_EIO, "cannot import '%s': %s", path,
-		    strerror(errno));
-	if (rc != DOSSIER_OK)
-		return vault_done(d, rc);
-	dir = S_ISDIR(st.st_mode);
-	memset(&ab, 0, sizeof(ab));
-	ab.d = d;
-	ab.cb = cb;
-	ab.ctx = ctx;
-	memset(&is, 0, sizeof(is));
-	is.ab = &ab;
-	is.e = e;
-	is.flags = flags;
-	is.archive = path;
-	/* Years of files, not one document's parts: wider than extraction's. */
-	archive_io_limits_init(&is.lim);
-	is.lim.max_entries = IMPORT_MAX_MEMBERS;
-	is.lim.max_entry = IMPORT_MAX_MEMBER;
-	is.lim.max_expanded = IMPORT_MAX_TOTAL;
-	/*
-	 * First the whole archive against the limits and the user's
-	 * permission for every category it maps to: refused, nothing from
-	 * it is filed.
-	 */
-	if (!dir)
-		rc = archive_io_import_each(path, &is.lim, NULL, NULL, &d->err);
-	is.check_only = 1;
-	if (rc == DOSSIER_OK)
-		rc = dir ? import_tree(&is, path, "", 0) :
-		    archive_io_import_each(path, &is.lim, import_member, &is,
-		    &d->err);
-	is.check_only = 0;
-	if (rc == DOSSIER_OK)
-		rc = dir ? import_tree(&is, path, "", 0) :
-		    archive_io_import_each(path, &is.lim, import_member, &is,
-		    &d->err);
-	add_flush(&ab);
-	free(ab.v);
-	/* Duplicates are skipped and reported, not failures of the import. */
-	if (rc == DOSSIER_OK)
-		rc = ab.first_other;
 	return vault_done(d, rc);
 }

@@ -2,15 +2,21 @@
  * vault_int.h: what the vault_*.c files share.  Not API: the public
  * interface is include/dossier.h.
  *
- * vault.c        library set-up, open/create/unlock/close, keys in memory,
- *                sealing helpers
- * vault_doc.c    add, update
+ * vault.c        library set-up, create, close, keys in memory, sealing
+ *                helpers, key slots
+ * vault_open.c   format, open, unlock
+ * vault_doc.c    add (in batches), update
+ * vault_import.c import
  * vault_change.c meta, rm, restore, purge
- * vault_read.c   show, list, history, get
+ * vault_read.c   show, list, history, get, export
  * vault_verify.c verify and garbage collection
  * vault_policy.c the signed policy digest, permission checks, denials
- * vault_users.c  users, clearance, rotation
+ * vault_users.c  users, clearance, rotation, recovery slots
  * vault_grants.c grants and restriction
+ * vault_index.c, vault_search.c  the search indexes, search
+ * vault_audit.c, vault_audit_read.c  the audit log
+ * vault_upgrade.c  format 1 to 2
+ * vault_backup.c   backups
  */
 #ifndef DOSSIER_VAULT_INT_H
 #define DOSSIER_VAULT_INT_H
@@ -330,6 +336,41 @@ int vault_audit_check(struct dossier *d, const char *witness,
 /* Moves what audit.pending holds into the log (after an unlock). */
 int vault_audit_take_pending(struct dossier *d);
 
+/*
+ * Filing in batches (vault_doc.c), shared by add and import: a report per
+ * file tried, held until its batch commits.
+ */
+struct add_report {
+	char *path;
+	char *errmsg; /* NULL when filed */
+	int rc;
+	struct dossier_added r;
+	char object[STORE_NAME_LEN + 1]; /* to remove if the batch fails */
+};
+
+struct add_batch {
+	struct dossier *d;
+	dossier_added_fn cb;
+	void *ctx;
+	struct add_report *v;
+	size_t n, cap, text;
+	int locked, in_tx;
+	int first; /* the first failure's code */
+	int first_other; /* the same, duplicates left out (import) */
+};
+
+/*
+ * Files path (or the open fd, taken over, named fname) into the batch;
+ * a failure is reported and held like a success.
+ */
+int vault_add_one(struct add_batch *ab, const char *path, int fd,
+    const char *fname, const struct dossier_meta_edit *e, unsigned flags);
+/* Commits the batch and reports every file in it (through ab->cb). */
+int vault_add_flush(struct add_batch *ab);
+/* The last part of a path; strcmp() of two char * for qsort(). */
+const char *vault_base_name(const char *path);
+int vault_name_cmp(const void *a, const void *b);
+
 /* The keyed hash term of a document number, normalised as search does. */
 int vault_number_term(const struct vault_lk *lk, const char *number,
     struct catalog_term *t);
@@ -360,7 +401,12 @@ const unsigned char *vault_recovery_of(const struct catalog_user *u);
 /* Seals a 32-byte key (kind, level, version) to user u. */
 int vault_seal_to_user(struct dossier *d, const struct catalog_user *u,
     const char *kind, int level, uint32_t version, const unsigned char *key);
-/* Pieces of open, unlock and create (vault.c), shared with upgrade. */
+/* Pieces of open, unlock and create (vault.c, vault_open.c). */
+int vault_join_path(struct dossier *d, char *out, size_t outsz,
+    const char *root, const char *name);
+void vault_lks_free(struct dossier *d);
+/* The newest version of each level's key, from the catalog. */
+int vault_load_versions(struct dossier *d);
 struct dossier *vault_handle_new(void);
 /* Keyring, store and lock file of d->root (a current-format vault). */
 int vault_open_parts(struct dossier *d);
