@@ -1,6 +1,7 @@
 #!/bin/sh
 # The crash harness: every writing operation (add, update, meta with a
-# level change, rm, restore, purge) is killed with SIGKILL just before its
+# level change, rm, restore, purge, import of a zip, backup create, user
+# add, grant) is killed with SIGKILL just before its
 # N-th file-changing call (tests/crash/killshim.c), for N = 1..K or a
 # stride of it, and at each of its last eight calls (the checkpoint of the
 # catalog's WAL when the process closes it).  After each kill:
@@ -22,12 +23,12 @@
 # grows when needed, but every operation keeps at least 28 points (all of
 # them when it has fewer); DOSSIER_CRASH_JOBS (default: the number of
 # processors, at most 4) points run in parallel; DOSSIER_CRASH_OPS (default:
-# all six) the operations to try.
+# all ten) the operations to try.
 . "$(dirname "$0")/../cli/lib.sh"
 
 BUDGET_MS=$((${DOSSIER_CRASH_BUDGET:-80} * 1000))
 MIN_POINTS=28
-OPS=${DOSSIER_CRASH_OPS:-"add update meta rm restore purge"}
+OPS=${DOSSIER_CRASH_OPS:-"add update meta rm restore purge import backup useradd grant"}
 . "$(dirname "$0")/harness.inc"
 
 # point OP N DIR [VAULT]: one kill point on a copy of VAULT (default: the
@@ -40,6 +41,7 @@ point() {
 	_v=$_dir/vault
 	_why=
 	rm -rf "$_v"
+	rm -f "$_v.backup.tar" "$_dir"/.dossier-backup-*
 	cp -a "${4:-$TEMPLATE}" "$_v"
 	op_run "$_op" "$_v" LD_PRELOAD="$SHIM" DOSSIER_KILL_AT="$_n" \
 	    >"$_dir/op.out" 2>"$_dir/op.err" </dev/null
