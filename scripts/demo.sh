@@ -38,3 +38,10 @@ echo "== search 合同"
 echo "== the audit log: every access, the clerk's included"
 "$dossier" audit log --since "$(date -u +%Y-%m-%d)" | tail -n 8
 "$dossier" audit verify
+echo "== an encrypted backup, checked without keys, restored and verified"
+backup=$(dirname "$DOSSIER_VAULT")/demo-backup.tar
+restored=$(dirname "$DOSSIER_VAULT")/demo-restored
+rm -rf "$backup" "$restored"
+"$dossier" backup create "$backup"
+"$dossier" backup verify --no-keys "$backup"
+"$dossier" backup restore "$backup" --to "$restored"
