@@ -1,11 +1,12 @@
 #!/bin/sh
-# Four processes at once on one vault for a bounded time: one files
+# Five processes at once on one vault for a bounded time: one files
 # documents, one updates a document, one searches, one reads (list, show,
-# audit log).  Every command exits 0, or 7 with one line when the vault
-# stayed busy past the wait; afterwards every document whose filing was
-# acknowledged is there with its content, each acknowledged update is a
-# version, the audit log holds one record per acknowledged filing and
-# verifies, and verify --read-data passes.
+# audit log), one makes backups and checks them.  Every command exits 0,
+# or 7 with one line when the vault stayed busy past the wait; afterwards
+# every document whose filing was acknowledged is there with its content,
+# each acknowledged update is a version, the audit log holds one record
+# per acknowledged filing and verifies, verify --read-data passes, and the
+# last backup made during the run restores into a vault that verifies.
 . "$(dirname "$0")/lib.sh"
 
 D=$DOSSIER
@@ -43,6 +44,20 @@ searcher() {
 		echo "$?" >>log.searcher
 	done
 }
+backer() {
+	i=0
+	while [ "$(now)" -lt $END ]; do
+		"$D" -q backup create "b$i.tar" >/dev/null 2>>err.backer
+		st=$?
+		echo "$st b$i" >>log.backer
+		if [ $st -eq 0 ]; then
+			"$D" -q backup verify --no-keys "b$i.tar" >/dev/null \
+			    2>>err.backer
+			echo "$? verify" >>log.backer
+		fi
+		i=$((i + 1))
+	done
+}
 reader() {
 	while [ "$(now)" -lt $END ]; do
 		"$D" list >/dev/null 2>>err.reader
@@ -57,13 +72,15 @@ reader() {
 : >err.updater
 : >err.searcher
 : >err.reader
+: >err.backer
 filer &
+backer &
 updater &
 searcher &
 reader &
 wait
 
-for w in filer updater searcher reader; do
+for w in filer updater searcher reader backer; do
 	n=$(wc -l <log.$w)
 	bad=$(awk '$1 != 0 && $1 != 7' log.$w | wc -l)
 	busy=$(awk '$1 == 7' log.$w | wc -l)
@@ -103,4 +120,9 @@ check "one audit record per acknowledged filing ($adds = $filed + 1)" \
 expect_exit 0 "audit verify after the concurrent run" "$D" audit verify
 expect_exit 0 "verify --read-data after the concurrent run" "$D" verify --read-data
 
+last=$(awk '$1 == 0 && $2 ~ /^b/ { b = $2 } END { print b }' log.backer)
+check "some backups were made during the run ($last)" test -n "$last"
+[ -n "$last" ] &&
+    expect_exit 0 "the last backup made during the run restores, verified" \
+    "$D" backup restore "$last.tar" --to restored
 done_testing
