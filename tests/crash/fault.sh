@@ -3,8 +3,8 @@
 # of an operation (tests/crash/killshim.c): EIO at one call (transient),
 # EIO at every call from one on (a dead disk), ENOSPC at every write from
 # one on (a full disk), and a short write.  Operations: add, update, meta,
-# rm, restore, purge (writes), search and audit log (reads, which write
-# their audit record).  After each faulted run:
+# rm, restore, purge, import, backup create, user add, grant (writes),
+# search and audit log (reads, which write their audit record).  After each faulted run:
 #   - it exited 0, or 1 with one line "dossier: ..." on stderr (a read
 #     that fails is an I/O error, not damage: exit 6 is wrong here);
 #   - dossier verify --read-data and dossier audit verify exit 0, tmp/ is
@@ -20,7 +20,7 @@
 . "$(dirname "$0")/harness.inc"
 
 POINTS=${DOSSIER_FAULT_POINTS:-2}
-OPS=${DOSSIER_FAULT_OPS:-"add update meta rm restore purge search audit"}
+OPS=${DOSSIER_FAULT_OPS:-"add update meta rm restore purge search audit import backup useradd grant"}
 MODES="once:EIO always:EIO always:ENOSPC short:EIO"
 
 if [ ! -f "$SHIM" ]; then
@@ -38,6 +38,7 @@ fpoint() {
 	_v=$_dir/vault
 	_why=
 	rm -rf "$_v"
+	rm -f "$_v.backup.tar" "$_dir"/.dossier-backup-*
 	cp -a "$TEMPLATE" "$_v"
 	op_run "$_op" "$_v" LD_PRELOAD="$SHIM" DOSSIER_FAULT_AT="$_n" \
 	    DOSSIER_FAULT_MODE="$_mode" DOSSIER_FAULT_ERRNO="$_errno" \
