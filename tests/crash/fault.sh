@@ -4,7 +4,8 @@
 # EIO at every call from one on (a dead disk), ENOSPC at every write from
 # one on (a full disk), and a short write.  Operations: add, update, meta,
 # rm, restore, purge, import, backup create, user add, grant (writes),
-# search and audit log (reads, which write their audit record).  After each faulted run:
+# search and audit log (reads, which write their audit record).  After
+# each faulted run:
 #   - it exited 0, or 1 with one line "dossier: ..." on stderr (a read
 #     that fails is an I/O error, not damage: exit 6 is wrong here);
 #   - dossier verify --read-data and dossier audit verify exit 0, tmp/ is
