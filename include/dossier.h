@@ -598,6 +598,15 @@ struct dossier_backup_info {
 };
 
 /*
+ * Progress of long work (backups): done of total bytes, called now and
+ * then (each MiB or so) and once at the end.  Set on a handle for the
+ * operations it runs; NULL to stop.
+ */
+typedef void (*dossier_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+DOSSIER_API void dossier_set_progress(struct dossier *d, dossier_progress_fn fn,
+    void *ctx);
+
+/*
  * Writes a backup to file (which must not exist: DOSSIER_ECONFLICT), full
  * or, with since (an earlier backup of this vault), holding only the
  * objects since does not name.  Needs the backup permission (the backup
@@ -615,10 +624,12 @@ DOSSIER_API int dossier_backup_list(const char *file,
  * otherwise the chain files[0..n) is restored beside the last archive,
  * unlocked as user and verified whole (every object the user's keys open
  * decrypted, the audit log against the backup's checkpoint), then
- * removed.  *dp carries the message; close it.
+ * removed.  progress (may be NULL) follows the bytes of the archives
+ * read.  *dp carries the message; close it.
  */
 DOSSIER_API int dossier_backup_verify(const char *const *files, size_t n,
     unsigned flags, const char *user, const char *pass, size_t passlen,
+    dossier_progress_fn progress, void *pctx,
     struct dossier_backup_info *info, struct dossier **dp);
 /*
  * Restores the chain files[0..n) (a full backup and the incremental ones
@@ -629,6 +640,7 @@ DOSSIER_API int dossier_backup_verify(const char *const *files, size_t n,
  */
 DOSSIER_API int dossier_backup_restore(const char *const *files, size_t n,
     const char *to, const char *user, const char *pass, size_t passlen,
+    dossier_progress_fn progress, void *pctx,
     struct dossier_backup_info *info, struct dossier **dp);
 
 /* A month's accesses, for auditors (dossier_audit_report()). */

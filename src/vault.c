@@ -171,6 +171,28 @@ vault_lock_keys(struct dossier *d)
 }
 
 void
+dossier_set_progress(struct dossier *d, dossier_progress_fn fn, void *ctx)
+{
+	if (d == NULL)
+		return;
+	d->progress.fn = fn;
+	d->progress.ctx = ctx;
+}
+
+void
+vault_progress(struct dossier *d, uint64_t n, int end)
+{
+	d->progress.done += n;
+	if (d->progress.fn == NULL)
+		return;
+	if (end || d->progress.done - d->progress.shown >= 1024 * 1024) {
+		d->progress.shown = d->progress.done;
+		d->progress.fn(d->progress.ctx, d->progress.done,
+		    d->progress.total);
+	}
+}
+
+void
 dossier_close(struct dossier *d)
 {
 	if (d == NULL)

@@ -114,6 +114,7 @@ put_file(struct dossier *d, struct archive_io_tar *t, const char *name,
 		if (rc == DOSSIER_OK)
 			rc = archive_io_tar_write(t, buf, got, &d->err);
 		done += got;
+		vault_progress(d, got, 0);
 	}
 	if (rc == DOSSIER_OK)
 		rc = crypto_hash_final(h, sha);
@@ -322,6 +323,7 @@ take_member(struct reader *r, const struct archive_io_member *mb,
 		rc = crypto_hash_update(h, buf, got);
 		if (rc == DOSSIER_OK && fd >= 0)
 			rc = fs_write_all(fd, buf, got, tmp, &d->err);
+		vault_progress(d, got, 0);
 	}
 	if (rc == DOSSIER_OK)
 		rc = crypto_hash_final(h, sha);
@@ -726,8 +728,12 @@ dossier_backup_create(struct dossier *d, const char *file, const char *since,
 	if (rc == DOSSIER_OK)
 		rc = fs_mktemp(dir, ".dossier-backup-", tmp, sizeof(tmp), &fd,
 		    &d->err);
+	d->progress.done = d->progress.shown = d->progress.total = 0;
+	for (i = 0; rc == DOSSIER_OK && i < m.nmembers; i++)
+		d->progress.total += m.members[i].size;
 	if (rc == DOSSIER_OK) {
 		rc = write_archive(d, fd, file, &m, &s, witness);
+		vault_progress(d, 0, 1);
 		if (rc == DOSSIER_OK && fsync(fd) != 0)
 			rc = err_set(&d->err, DOSSIER_EIO, "cannot write backup "
 			    "'%s': %s", file, strerror(errno));
@@ -856,6 +862,9 @@ chain_order(struct dossier *d, struct backup_manifest *ms, size_t n,
 	return DOSSIER_OK;
 }
 
+static void archives_size(struct dossier *d, const char *const *files,
+    size_t n);
+
 /*
  * Builds a vault in dir (which must not exist) from the chain of archives
  * files, every member checked on the way; then opens it as user and
@@ -892,6 +901,7 @@ restore_into(struct dossier *d, const char *const *files, size_t n,
 	}
 	if (rc == DOSSIER_OK)
 		rc = chain_order(d, ms, n, files, order);
+	archives_size(d, files, n);
 	if (rc == DOSSIER_OK && mkdir(dir, 0700) != 0)
 		rc = err_set(&d->err, DOSSIER_EIO, "cannot create '%s': %s",
 		    dir, strerror(errno));
@@ -922,6 +932,7 @@ restore_into(struct dossier *d, const char *const *files, size_t n,
 	}
 	if (rc == DOSSIER_OK)
 		rc = fs_sync_dir(dir, &d->err);
+	vault_progress(d, 0, 1);
 	if (rc == DOSSIER_OK) {
 		fill_info(&ms[order[n - 1]], bytes, info);
 		snprintf(d->root, sizeof(d->root), "%s", dir);
@@ -959,6 +970,19 @@ restore_into(struct dossier *d, const char *const *files, size_t n,
 	return rc;
 }
 
+/* Progress over the archives' bytes: their sizes as the total. */
+static void
+archives_size(struct dossier *d, const char *const *files, size_t n)
+{
+	struct stat st;
+	size_t i;
+
+	d->progress.done = d->progress.shown = d->progress.total = 0;
+	for (i = 0; i < n; i++)
+		if (stat(files[i], &st) == 0)
+			d->progress.total += (uint64_t)st.st_size;
+}
+
 /* A sibling of path that does not exist yet, for building into. */
 static int
 build_path(struct dossier *d, const char *path, char *out, size_t outsz)
@@ -983,6 +1007,7 @@ build_path(struct dossier *d, const char *path, char *out, size_t outsz)
 int
 dossier_backup_verify(const char *const *files, size_t n, unsigned flags,
     const char *user, const char *pass, size_t passlen,
+    dossier_progress_fn progress, void *pctx,
     struct dossier_backup_info *info, struct dossier **dp)
 {
 	struct reader r;
@@ -997,8 +1022,10 @@ dossier_backup_verify(const char *const *files, size_t n, unsigned flags,
 		return rc;
 	if (n == 0)
 		return err_set(&d->err, DOSSIER_EUSAGE, "no backup given");
+	dossier_set_progress(d, progress, pctx);
 	if (flags & DOSSIER_VERIFY_NO_KEYS) {
 		/* Signature and every member's hash, nothing decrypted. */
+		archives_size(d, files, n);
 		for (i = 0; rc == DOSSIER_OK && i < n; i++) {
 			rc = read_archive(d, files[i], &r, 0, NULL, 0);
 			if (rc == DOSSIER_OK) {
@@ -1006,6 +1033,7 @@ dossier_backup_verify(const char *const *files, size_t n, unsigned flags,
 				backup_manifest_release(&r.m);
 			}
 		}
+		vault_progress(d, 0, 1);
 		return rc;
 	}
 	/* With keys: restored beside the (last) backup, checked, removed. */
@@ -1024,6 +1052,7 @@ dossier_backup_verify(const char *const *files, size_t n, unsigned flags,
 int
 dossier_backup_restore(const char *const *files, size_t n, const char *to,
     const char *user, const char *pass, size_t passlen,
+    dossier_progress_fn progress, void *pctx,
     struct dossier_backup_info *info, struct dossier **dp)
 {
 	struct dossier *d;
@@ -1039,6 +1068,7 @@ dossier_backup_restore(const char *const *files, size_t n, const char *to,
 		return err_set(&d->err, DOSSIER_EUSAGE, "no backup given");
 	if (to == NULL || to[0] == '\0')
 		return err_set(&d->err, DOSSIER_EUSAGE, "no --to path given");
+	dossier_set_progress(d, progress, pctx);
 	if (lstat(to, &st) == 0)
 		return err_set(&d->err, DOSSIER_ECONFLICT, "cannot restore into "
 		    "'%s': it exists", to);

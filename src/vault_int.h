@@ -125,6 +125,12 @@ struct dossier {
 		int64_t doc;
 		unsigned perm;
 	} denial;
+	/* Progress of long work (dossier_set_progress()). */
+	struct {
+		dossier_progress_fn fn;
+		void *ctx;
+		uint64_t done, total, shown;
+	} progress;
 	/* The operation under way, for its audit record (vault_audit.c). */
 	struct {
 		const char *action; /* NULL: none */
@@ -412,6 +418,9 @@ struct dossier *vault_handle_new(void);
 int vault_open_parts(struct dossier *d);
 /* The catalog in dir under the page key from d->ck (create: a new one). */
 int vault_open_catalog(struct dossier *d, const char *dir, int create);
+/* Counts n more bytes of progress; reported each MiB and at the end. */
+void vault_progress(struct dossier *d, uint64_t n, int end);
+
 /* A catalog file at path (a backup's snapshot) under the page key. */
 int vault_catalog_at(struct dossier *d, const char *path,
     struct catalog **cp);

@@ -9,9 +9,29 @@
 #include "cli.h"
 #include "json_out.h"
 #include "opt.h"
+#include "out.h"
 #include "pass.h"
 
 enum { O_SINCE = 1, O_NO_KEYS, O_TO };
+
+/* The progress line of a backup, verify or restore (on a terminal). */
+struct bprogress {
+	struct progress p;
+	const char *what;
+};
+
+static void
+show_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct bprogress *b = ctx;
+
+	if (total == 0)
+		return;
+	if (done > total)
+		done = total;
+	progress_show(&b->p, "%s: %" PRIu64 " / %" PRIu64 " MiB (%d%%)",
+	    b->what, done >> 20, total >> 20, (int)(done * 100 / total));
+}
 
 static void
 put_info(struct jout *j, const struct dossier_backup_info *b)
@@ -36,6 +56,7 @@ create_run(struct cli *c, int argc, char **argv)
 	    {NULL, 0, 0, 0},
 	};
 	struct dossier_backup_info b;
+	struct bprogress bp = { { 0, 0 }, "backing up" };
 	struct opt_state o;
 	struct dossier *d = NULL;
 	struct jout *j;
@@ -57,7 +78,10 @@ create_run(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, CLI_OPEN_UNLOCK, &d);
 	if (rc != CLI_EXIT_OK)
 		return rc;
+	progress_init(&bp.p, !c->quiet);
+	dossier_set_progress(d, show_progress, &bp);
 	r = dossier_backup_create(d, args[0], since, &b);
+	progress_clear(&bp.p);
 	if (r < 0) {
 		rc = cli_fail(d, r);
 	} else if (c->json) {
@@ -144,6 +168,7 @@ verify_run(struct cli *c, int argc, char **argv)
 	    {NULL, 0, 0, 0},
 	};
 	struct dossier_backup_info b;
+	struct bprogress bp = { { 0, 0 }, "checking" };
 	struct opt_state o;
 	struct dossier *d = NULL;
 	struct pass p;
@@ -169,8 +194,11 @@ verify_run(struct cli *c, int argc, char **argv)
 		if (rc != CLI_EXIT_OK)
 			goto out;
 	}
+	progress_init(&bp.p, !c->quiet);
 	r = dossier_backup_verify((const char *const *)args, (size_t)n,
-	    nokeys ? DOSSIER_VERIFY_NO_KEYS : 0, user, p.buf, p.len, &b, &d);
+	    nokeys ? DOSSIER_VERIFY_NO_KEYS : 0, user, p.buf, p.len,
+	    show_progress, &bp, &b, &d);
+	progress_clear(&bp.p);
 	pass_wipe(&p);
 	if (r < 0) {
 		rc = cli_fail(d, r);
@@ -199,6 +227,7 @@ restore_run(struct cli *c, int argc, char **argv)
 	    {NULL, 0, 0, 0},
 	};
 	struct dossier_backup_info b;
+	struct bprogress bp = { { 0, 0 }, "restoring" };
 	struct opt_state o;
 	struct dossier *d = NULL;
 	struct pass p;
@@ -224,8 +253,10 @@ restore_run(struct cli *c, int argc, char **argv)
 	rc = get_pass(c, &user, &p);
 	if (rc != CLI_EXIT_OK)
 		goto out;
+	progress_init(&bp.p, !c->quiet);
 	r = dossier_backup_restore((const char *const *)args, (size_t)n, to,
-	    user, p.buf, p.len, &b, &d);
+	    user, p.buf, p.len, show_progress, &bp, &b, &d);
+	progress_clear(&bp.p);
 	pass_wipe(&p);
 	if (r < 0) {
 		rc = cli_fail(d, r);
@@ -236,8 +267,9 @@ restore_run(struct cli *c, int argc, char **argv)
 		rc = jout_emit(j);
 	} else {
 		printf("restored vault %s from %d backup%s: %" PRId64
-		    " objects, %" PRId64 " audit records, verified\n", to, n,
-		    n == 1 ? "" : "s", b.referenced, b.seq);
+		    " object%s, %" PRId64 " audit records, verified\n", to, n,
+		    n == 1 ? "" : "s", b.referenced, b.referenced == 1 ? "" :
+		    "s", b.seq);
 		rc = CLI_EXIT_OK;
 	}
 out:
