@@ -98,9 +98,13 @@ import_member(void *ctx, const struct archive_io_member *m)
 	if (rc == DOSSIER_OK && lseek(fd, 0, SEEK_SET) != 0)
 		rc = err_set(&d->err, DOSSIER_EIO, "cannot import: %s",
 		    strerror(errno));
-	if (rc == DOSSIER_EBADINPUT)
+	if (rc == DOSSIER_EBADINPUT) {
+		char why[ERR_MSG_MAX];
+
+		snprintf(why, sizeof(why), "%s", dossier_errmsg(d));
 		rc = err_set(&d->err, rc, "cannot import '%s': %s",
-		    is->archive, dossier_errmsg(d));
+		    is->archive, why);
+	}
 	if (rc != DOSSIER_OK) {
 		close(fd);
 		return rc;
