@@ -260,10 +260,24 @@ backup_sig_message(const void *manifest, size_t n, struct buf *msg)
 	    buf_append(msg, manifest, n) != 0 ? -1 : 0;
 }
 
+int
+backup_member_object(const char *name, char flat[STORE_NAME_LEN + 1])
+{
+	size_t pl = strlen(BACKUP_OBJECT_PREFIX);
+
+	if (strncmp(name, BACKUP_OBJECT_PREFIX, pl) != 0 ||
+	    strlen(name) != pl + STORE_NAME_LEN + 1 || name[pl + 2] != '/')
+		return -1;
+	memcpy(flat, name + pl, 2);
+	memcpy(flat + 2, name + pl + 3, STORE_NAME_LEN - 2);
+	flat[STORE_NAME_LEN] = '\0';
+	return store_name_valid(flat) ? 0 : -1;
+}
+
 enum backup_kind
 backup_member_kind(const char *name)
 {
-	size_t pl = strlen(BACKUP_OBJECT_PREFIX);
+	char flat[STORE_NAME_LEN + 1];
 
 	if (strcmp(name, BACKUP_MANIFEST) == 0)
 		return BACKUP_M_MANIFEST;
@@ -276,17 +290,8 @@ backup_member_kind(const char *name)
 	if (strcmp(name, BACKUP_WITNESS) == 0)
 		return BACKUP_M_WITNESS;
 	/* objects/ab/<62 hex>: the object's name split as in the vault. */
-	if (strncmp(name, BACKUP_OBJECT_PREFIX, pl) == 0 &&
-	    strlen(name) == pl + STORE_NAME_LEN + 1 && name[pl + 2] == '/') {
-		char flat[STORE_NAME_LEN + 1];
-
-		memcpy(flat, name + pl, 2);
-		memcpy(flat + 2, name + pl + 3, STORE_NAME_LEN - 2);
-		flat[STORE_NAME_LEN] = '\0';
-		if (store_name_valid(flat))
-			return BACKUP_M_OBJECT;
-	}
-	return BACKUP_M_BAD;
+	return backup_member_object(name, flat) == 0 ? BACKUP_M_OBJECT :
+	    BACKUP_M_BAD;
 }
 
 int

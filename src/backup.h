@@ -95,6 +95,12 @@ struct backup_export_item {
 int backup_export_manifest(const char *user, int64_t when,
     const struct backup_export_item *v, size_t n, struct buf *out);
 
+/*
+ * An object member's name ("objects/ab/cdef...") as the object's name
+ * (64 hex digits) in flat: 0, or -1 when name is no object member.
+ */
+int backup_member_object(const char *name, char flat[STORE_NAME_LEN + 1]);
+
 /* What a member name is; BACKUP_M_BAD for anything not allowed. */
 enum backup_kind backup_member_kind(const char *name);
 

@@ -131,10 +131,8 @@ put_file(struct dossier *d, struct archive_io_tar *t, const char *name,
 }
 
 static void
-object_path(const struct dossier *d, const char *root, const char *name,
-    char *out, size_t outsz)
+object_path(const char *root, const char *name, char *out, size_t outsz)
 {
-	(void)d;
 	if (snprintf(out, outsz, "%s/objects/%.2s/%s", root, name, name + 2) >=
 	    (int)outsz)
 		out[0] = '\0'; /* too long: opens nothing */
@@ -253,7 +251,6 @@ target(struct reader *r, enum backup_kind kind, const char *name,
     char *out, size_t outsz)
 {
 	char flat[STORE_NAME_LEN + 1];
-	size_t pl = strlen(BACKUP_OBJECT_PREFIX);
 
 	if (r->dir == NULL)
 		return 0;
@@ -275,10 +272,9 @@ target(struct reader *r, enum backup_kind kind, const char *name,
 		return 1;
 	case BACKUP_M_OBJECT:
 		/* Built from the checked name, never from the raw path. */
-		memcpy(flat, name + pl, 2);
-		memcpy(flat + 2, name + pl + 3, STORE_NAME_LEN - 2);
-		flat[STORE_NAME_LEN] = '\0';
-		object_path(r->d, r->dir, flat, out, outsz);
+		if (backup_member_object(name, flat) != 0)
+			return 0;
+		object_path(r->dir, flat, out, outsz);
 		return 1;
 	default:
 		return 0;
@@ -404,13 +400,12 @@ read_member(void *ctx, const struct archive_io_member *mb)
 	if (r->seen[want - r->m.members]++)
 		return bad_archive(r, "member '%.80s' appears twice", mb->name);
 	if (kind == BACKUP_M_OBJECT) {
-		char hex[2 * CRYPTO_HASH_LEN + 1];
-		size_t pl = strlen(BACKUP_OBJECT_PREFIX);
+		char hex[2 * CRYPTO_HASH_LEN + 1], flat[STORE_NAME_LEN + 1];
 
 		/* An object's name is the SHA-256 of its bytes. */
 		hex_encode(want->sha256, CRYPTO_HASH_LEN, hex);
-		if (strncmp(hex, mb->name + pl, 2) != 0 ||
-		    strcmp(hex + 2, mb->name + pl + 3) != 0)
+		if (backup_member_object(mb->name, flat) != 0 ||
+		    strcmp(hex, flat) != 0)
 			return bad_archive(r, "object '%.80s' is listed under "
 			    "another hash", mb->name);
 	}
@@ -568,7 +563,7 @@ plan_objects(struct dossier *d, struct backup_manifest *m,
 	for (i = 0; i < m->nreferenced; i++) {
 		if (has_ref(base, m->referenced[i]))
 			continue;
-		object_path(d, d->root, m->referenced[i], path, sizeof(path));
+		object_path(d->root, m->referenced[i], path, sizeof(path));
 		if (stat(path, &st) != 0 && errno == ENOENT &&
 		    catalog_object_used(d->cat, m->referenced[i], &d->err) == 0)
 			return err_set(&d->err, DOSSIER_EBUSY, "the vault changed "
@@ -598,7 +593,7 @@ write_archive(struct dossier *d, int fd, const char *file,
 	struct archive_io_tar *t = NULL;
 	struct buf raw = BUF_INIT, msg = BUF_INIT;
 	unsigned char sig[CRYPTO_ED25519_SIG_LEN];
-	char path[PATH_MAX];
+	char path[PATH_MAX], flat[STORE_NAME_LEN + 1];
 	const char *src;
 	size_t i;
 	int rc;
@@ -635,17 +630,14 @@ write_archive(struct dossier *d, int fd, const char *file,
 		case BACKUP_M_WITNESS:
 			src = witness;
 			break;
-		default: {
-			size_t pl = strlen(BACKUP_OBJECT_PREFIX);
-
-			if (snprintf(path, sizeof(path), "%s/objects/%.2s/%s",
-			    d->root, mb->name + pl, mb->name + pl + 3) >=
-			    (int)sizeof(path))
+		default:
+			if (backup_member_object(mb->name, flat) == 0)
+				object_path(d->root, flat, path, sizeof(path));
+			else
 				path[0] = '\0';
 			src = path;
 			want = mb->sha256;
 			break;
-		}
 		}
 		rc = put_file(d, t, mb->name, src, mb->size, want);
 	}
@@ -923,7 +915,7 @@ restore_into(struct dossier *d, const char *const *files, size_t n,
 	}
 	for (i = 0; rc == DOSSIER_OK && i < ms[order[n - 1]].nreferenced;
 	    i++) {
-		object_path(d, dir, ms[order[n - 1]].referenced[i], path,
+		object_path(dir, ms[order[n - 1]].referenced[i], path,
 		    sizeof(path));
 		if (stat(path, &st) != 0)
 			rc = err_set(&d->err, DOSSIER_ECORRUPT, "object %.16s "
