@@ -185,45 +185,14 @@ for op in $OPS; do
 	[ $maxstride -lt 1 ] && maxstride=1
 	[ $stride -gt $maxstride ] && stride=$maxstride
 	remaining_k=$((remaining_k - k))
-	# The points: 1, 1+stride, ..., and always K itself.
-	n=1
-	: >"$T/points"
-	while [ $n -le "$k" ]; do
-		echo $n >>"$T/points"
-		n=$((n + stride))
-	done
-	grep -q -x "$k" "$T/points" || echo "$k" >>"$T/points"
-	# And every one of the last calls: the checkpoint of the catalog's
-	# WAL on close (pages written back, synced, the WAL removed).
-	i=$((k - 7))
-	while [ $i -lt "$k" ]; do
-		[ $i -ge 1 ] && ! grep -q -x "$i" "$T/points" && echo $i >>"$T/points"
-		i=$((i + 1))
-	done
+	# The points: 1, 1+stride, ..., always K itself, and every one of
+	# the last calls: the checkpoint of the catalog's WAL on close (pages
+	# written back, synced, the WAL removed).
+	points_list "$k" "$stride" 7
 	npoints=$(wc -l <"$T/points")
 	op_start=$(now_ms)
-	j=0
-	while [ $j -lt "$JOBS" ]; do
-		mkdir -p "$T/w$j"
-		: >"$T/w$j/states"
-		(
-			i=0
-			while read -r n; do
-				if [ $((i % JOBS)) -eq $j ]; then
-					point "$op" "$n" "$T/w$j" >"$T/res.$op.$n" 2>&1
-				fi
-				i=$((i + 1))
-			done <"$T/points"
-		) &
-		j=$((j + 1))
-	done
-	wait
-	while read -r n; do
-		cat "$T/res.$op.$n"
-	done <"$T/points"
-	# The workers' verdicts, into this shell's counts.
-	NPASS=$((NPASS + $(cat "$T"/res.$op.* | grep -c '^ok ')))
-	NFAIL=$((NFAIL + $(cat "$T"/res.$op.* | grep -c '^not ok ')))
+	rm -f "$T"/w*/states
+	points_run "$op" point "$op"
 	elapsed=$(($(now_ms) - op_start))
 	per_point_ms=$(((elapsed + npoints - 1) / npoints))
 	points_total=$((points_total + npoints))

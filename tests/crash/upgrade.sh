@@ -12,15 +12,7 @@
 # 12, plus the six calls before the last) bounds the number of points; DOSSIER_CRASH_JOBS as in crash.sh.
 . "$(dirname "$0")/../cli/lib.sh"
 
-D=$DOSSIER
-SHIM=$DOSSIER_BUILD/tests/killshim.so
-if [ -f "$SHIM" ] && cp "$SHIM" "$T/killshim.so"; then
-	SHIM=$T/killshim.so
-fi
-[ -f "$SHIM" ] || { fail "the kill shim is built" "missing: $SHIM"; done_testing; }
-JOBS=${DOSSIER_CRASH_JOBS:-$(nproc 2>/dev/null || echo 1)}
-[ "$JOBS" -ge 1 ] 2>/dev/null || JOBS=1
-[ "$JOBS" -gt 4 ] && JOBS=4
+. "$(dirname "$0")/points.inc"
 MAXPOINTS=${DOSSIER_UPGRADE_POINTS:-12}
 FIXTURE=$TOP/fixtures/upgrade/vault-v1
 export DOSSIER_USER=admin DOSSIER_PASSPHRASE='upgrade fixture passphrase'
@@ -137,40 +129,9 @@ fi
 pass "upgrade: $k file-changing calls"
 
 stride=$(((k + MAXPOINTS - 1) / MAXPOINTS))
-n=1
-: >"$T/points"
-while [ $n -le "$k" ]; do
-	echo $n >>"$T/points"
-	n=$((n + stride))
-done
-grep -q -x "$k" "$T/points" || echo "$k" >>"$T/points"
 # The last calls (the switch and after) are where the format changes.
-i=$((k - 6))
-while [ $i -lt "$k" ]; do
-	[ $i -ge 1 ] && ! grep -q -x "$i" "$T/points" && echo $i >>"$T/points"
-	i=$((i + 1))
-done
-j=0
-while [ $j -lt "$JOBS" ]; do
-	mkdir -p "$T/w$j"
-	: >"$T/w$j/states"
-	(
-		i=0
-		while read -r n; do
-			if [ $((i % JOBS)) -eq $j ]; then
-				point "$n" "$T/w$j" >"$T/res.$n" 2>&1
-			fi
-			i=$((i + 1))
-		done <"$T/points"
-	) &
-	j=$((j + 1))
-done
-wait
-while read -r n; do
-	cat "$T/res.$n"
-done <"$T/points"
-NPASS=$((NPASS + $(cat "$T"/res.* | grep -c '^ok ')))
-NFAIL=$((NFAIL + $(cat "$T"/res.* | grep -c '^not ok ')))
+points_list "$k" "$stride" 6
+points_run upgrade point
 cat "$T"/w*/states >"$T/states"
 old=$(grep -c -x old "$T/states")
 new=$(grep -c -x new "$T/states")
