@@ -339,6 +339,12 @@ dossier_upgrade(const char *path, const char *user, const char *pass,
 		rc = path_in(d, sub, sizeof(sub), d->root, "index");
 	if (rc == DOSSIER_OK)
 		rc = fs_mkdir(sub, &d->err);
+	/*
+	 * objects/ and tmp/ may have been lost with the copy the vault came
+	 * by (git, zip and some copiers keep no empty directory).
+	 */
+	if (rc == DOSSIER_OK)
+		rc = store_create_dirs(d->root, &d->err);
 	if (rc == DOSSIER_OK)
 		rc = build(d, old, updir, user);
 	/* Closed cleanly, each database is its one file (no WAL left). */

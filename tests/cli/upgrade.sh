@@ -12,6 +12,8 @@ D=$DOSSIER
 cd "$T" || exit 1
 V=$T/old
 cp -a "$TOP/fixtures/upgrade/vault-v1" "$V"
+# As a clone of the repository has it: git keeps no empty directory.
+rm -rf "$V/tmp"
 export DOSSIER_VAULT="$V" DOSSIER_USER=admin
 export DOSSIER_PASSPHRASE='upgrade fixture passphrase'
 LIN='lin fixture passphrase'
@@ -60,6 +62,7 @@ json_check "...and sees only what they are cleared for" "
 assert [o['id'] for o in d['documents']] == [1], d
 "
 expect_exit 0 "verify --read-data" "$D" verify --read-data
+check "...the upgrade made the missing tmp/" test -d "$V/tmp"
 expect_exit 0 "verify --no-keys" "$D" verify --no-keys
 expect_exit 0 "audit verify: the old chain goes on" "$D" --json audit verify
 json_check "...with the records made before the upgrade" "

@@ -14,7 +14,10 @@
 
 . "$(dirname "$0")/points.inc"
 MAXPOINTS=${DOSSIER_UPGRADE_POINTS:-12}
-FIXTURE=$TOP/fixtures/upgrade/vault-v1
+# As a clone of the repository has it (git keeps no empty tmp/), on
+# every machine.
+FIXTURE=$T/vault-v1
+cp -a "$TOP/fixtures/upgrade/vault-v1" "$FIXTURE" && rm -rf "$FIXTURE/tmp"
 export DOSSIER_USER=admin DOSSIER_PASSPHRASE='upgrade fixture passphrase'
 LIN_PASS='lin fixture passphrase'
 # The documents of the fixture (fixtures/upgrade/README.md).
