@@ -7,6 +7,7 @@
 #   make asan       the ASan+UBSan build and its test run only
 #   make clang      build with clang (warnings as errors)
 #   make check-deps architecture rule: third-party headers in adapters only
+#   make fuzz       libFuzzer targets (clang), each 10 CPU-minutes
 #   make check-format / format / analyze / bench / clean
 
 CC ?= cc
@@ -32,10 +33,20 @@ CLI_OBJ = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HDRS = $(wildcard include/*.h src/*.h src/extract/*.h src/cli/*.h tests/unit/*.h tests/tools/*.h)
 
-.PHONY: fault-long crash-long all deps demo check test asan asan-build clang check-deps \
+# Fuzz targets (tests/fuzz/fuzz_*.c; fuzz_extract.c once per extractor).
+# Each links with replay.c into a plain driver that make check runs over
+# its corpus fixtures/fuzz/NAME/, and with libFuzzer under make fuzz.
+FUZZ_EXTRACT = txt html ooxml odf pdf eml
+FUZZ_NAMES = $(FUZZ_EXTRACT:%=extract_%) $(filter-out extract, \
+	$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+REPLAY_BIN = $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
+FUZZ_HDRS = $(HDRS) tests/fuzz/fuzz.h
+
+.PHONY: fuzz fuzz-targets fault-long crash-long all deps demo check test asan asan-build clang check-deps \
 	check-format format analyze bench clean
 all: $(BUILD)/libdossier.a $(BUILD)/libdossier.so $(BUILD)/dossier \
-	$(UNIT_BIN) $(BUILD)/tests/killshim.so $(BUILD)/tests/catsql
+	$(UNIT_BIN) $(BUILD)/tests/killshim.so $(BUILD)/tests/catsql \
+	$(REPLAY_BIN)
 
 $(BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -66,6 +77,34 @@ $(BUILD)/tests/killshim.so: tests/crash/killshim.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -fPIC -shared \
 		-o $@ $< -ldl
+
+# Fuzz targets: the plain replay driver (every build) and libFuzzer
+# (make fuzz).  The extractor's target takes its kind from the name.
+$(BUILD)/tests/replay_extract_%: tests/fuzz/fuzz_extract.c tests/fuzz/replay.c \
+		$(BUILD)/libdossier.a $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -D_GNU_SOURCE -DFUZZ_KIND='"$*"' -o $@ \
+		tests/fuzz/fuzz_extract.c tests/fuzz/replay.c \
+		$(BUILD)/libdossier.a $(LIBS)
+
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
+		$(BUILD)/libdossier.a $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -D_GNU_SOURCE -o $@ $< tests/fuzz/replay.c \
+		$(BUILD)/libdossier.a $(LIBS)
+
+$(BUILD)/fuzz/extract_%: tests/fuzz/fuzz_extract.c $(BUILD)/libdossier.a \
+		$(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -D_GNU_SOURCE \
+		-DFUZZ_KIND='"$*"' -o $@ $< $(BUILD)/libdossier.a $(LIBS)
+
+$(BUILD)/fuzz/%: tests/fuzz/fuzz_%.c $(BUILD)/libdossier.a $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -D_GNU_SOURCE -o $@ $< \
+		$(BUILD)/libdossier.a $(LIBS)
+
+fuzz-targets: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 
 deps:
 	@sh scripts/deps.sh
@@ -110,6 +149,17 @@ crash-long: all
 		DOSSIER_CHECKPOINT_POINTS=100000 sh tests/crash/checkpoint.sh
 	DOSSIER=$(BUILD)/dossier DOSSIER_BUILD=$(BUILD) \
 		DOSSIER_UPGRADE_POINTS=100000 sh tests/crash/upgrade.sh
+
+# libFuzzer (clang) under ASan+UBSan, every target FUZZ_SECONDS (600)
+# of CPU time or more, FUZZ_JOBS at a time; corpora grow in
+# build/fuzz/corpus/NAME from the seeds in fixtures/fuzz/NAME; findings go
+# to build/fuzz/findings/.  FUZZ="name ..." runs only those.
+FUZZ_BUILD = build/fuzz
+FUZZ_FLAGS = -O1 -g -fsanitize=address,undefined,fuzzer-no-link \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -DDOSSIER_TEST_CHEAP_KDF
+fuzz: deps
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang OPT="$(FUZZ_FLAGS)" fuzz-targets
+	sh scripts/fuzz.sh $(FUZZ_BUILD) $(or $(FUZZ),$(FUZZ_NAMES))
 
 asan-build:
 	$(MAKE) BUILD=build/asan OPT="$(ASAN_FLAGS)" all

@@ -372,8 +372,9 @@ read_member(void *ctx, const struct archive_io_member *mb)
 				    "malformed");
 			if (rc != DOSSIER_OK)
 				return rc;
-			qsort(r->m.members, r->m.nmembers,
-			    sizeof(r->m.members[0]), cmp_member);
+			if (r->m.nmembers > 1)
+				qsort(r->m.members, r->m.nmembers,
+				    sizeof(r->m.members[0]), cmp_member);
 			r->seen = calloc(r->m.nmembers + 1, 1);
 			return r->seen == NULL ? err_nomem(&d->err) : 0;
 		}
@@ -451,18 +452,22 @@ read_archive(struct dossier *d, const char *file, struct reader *r,
 
 /* ---- create ---- */
 
+/*
+ * The snapshots a backup holds.  witness is "" when the vault has no
+ * witness file yet.
+ */
 struct snap {
-	char catalog[PATH_MAX], keyring[PATH_MAX];
+	char catalog[PATH_MAX], keyring[PATH_MAX], witness[PATH_MAX];
 };
 
 static void
 snap_remove(struct snap *s)
 {
 	char side[PATH_MAX + 8];
-	const char *p[2] = { s->catalog, s->keyring };
+	const char *p[3] = { s->catalog, s->keyring, s->witness };
 	int i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		if (p[i][0] == '\0')
 			continue;
 		unlink(p[i]);
@@ -491,6 +496,48 @@ snap_path(struct dossier *d, const char *dir, const char *what, char *out,
 	return DOSSIER_OK;
 }
 
+/*
+ * Copies the vault's witness file to s->witness, or sets it to "" when
+ * there is none.  Taken before the catalog's snapshot: a checkpoint is
+ * appended only after its records commit, so the copy never names a
+ * record the catalog snapshot lacks (a witness ahead of its log would
+ * fail the restored vault's audit check).
+ */
+static int
+snap_witness(struct dossier *d, const char *witness, struct snap *s)
+{
+	unsigned char chunk[16384];
+	size_t got;
+	int in, out, rc = DOSSIER_OK;
+
+	in = open(witness, O_RDONLY | O_CLOEXEC);
+	if (in < 0 && errno == ENOENT) {
+		s->witness[0] = '\0';
+		return DOSSIER_OK;
+	}
+	if (in < 0)
+		return err_set(&d->err, DOSSIER_EIO, "cannot read '%s': %s",
+		    witness, strerror(errno));
+	out = open(s->witness, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0) {
+		rc = err_set(&d->err, DOSSIER_EIO, "cannot write '%s': %s",
+		    s->witness, strerror(errno));
+		s->witness[0] = '\0';
+	}
+	while (rc == DOSSIER_OK) {
+		rc = fs_read_full(in, chunk, sizeof(chunk), &got, witness,
+		    &d->err);
+		if (rc == DOSSIER_OK && got > 0)
+			rc = fs_write_all(out, chunk, got, s->witness, &d->err);
+		if (got < sizeof(chunk))
+			break;
+	}
+	close(in);
+	if (out >= 0)
+		close(out);
+	return rc;
+}
+
 /* Adds a snapshot file to m's members (hashing it). */
 static int
 add_snapshot(struct dossier *d, struct backup_manifest *m, const char *name,
@@ -509,7 +556,7 @@ add_snapshot(struct dossier *d, struct backup_manifest *m, const char *name,
 
 /* The manifest of everything but the objects' members. */
 static int
-build_manifest(struct dossier *d, struct snap *s, const char *witness,
+build_manifest(struct dossier *d, struct snap *s,
     const struct backup_manifest *base, struct backup_manifest *m)
 {
 	struct catalog *snapcat = NULL;
@@ -545,8 +592,8 @@ build_manifest(struct dossier *d, struct snap *s, const char *witness,
 		rc = add_snapshot(d, m, BACKUP_KEYRING, s->keyring);
 	if (rc == DOSSIER_OK)
 		rc = add_snapshot(d, m, BACKUP_CATALOG, s->catalog);
-	if (rc == DOSSIER_OK && access(witness, F_OK) == 0)
-		rc = add_snapshot(d, m, BACKUP_WITNESS, witness);
+	if (rc == DOSSIER_OK && s->witness[0] != '\0')
+		rc = add_snapshot(d, m, BACKUP_WITNESS, s->witness);
 	return rc;
 }
 
@@ -587,8 +634,7 @@ plan_objects(struct dossier *d, struct backup_manifest *m,
 /* Writes the archive to fd: manifest, signature, then every member. */
 static int
 write_archive(struct dossier *d, int fd, const char *file,
-    const struct backup_manifest *m, const struct snap *s,
-    const char *witness)
+    const struct backup_manifest *m, const struct snap *s)
 {
 	struct archive_io_tar *t = NULL;
 	struct buf raw = BUF_INIT, msg = BUF_INIT;
@@ -628,7 +674,7 @@ write_archive(struct dossier *d, int fd, const char *file,
 			src = s->keyring;
 			break;
 		case BACKUP_M_WITNESS:
-			src = witness;
+			src = s->witness;
 			break;
 		default:
 			if (backup_member_object(mb->name, flat) == 0)
@@ -709,12 +755,15 @@ dossier_backup_create(struct dossier *d, const char *file, const char *since,
 	if (rc == DOSSIER_OK)
 		rc = snap_path(d, dir, "catalog", s.catalog, sizeof(s.catalog));
 	if (rc == DOSSIER_OK)
+		rc = snap_path(d, dir, "witness", s.witness, sizeof(s.witness));
+	if (rc == DOSSIER_OK)
+		rc = snap_witness(d, witness, &s);
+	if (rc == DOSSIER_OK)
 		rc = catalog_snapshot(d->ring, s.keyring, &d->err);
 	if (rc == DOSSIER_OK)
 		rc = catalog_snapshot(d->cat, s.catalog, &d->err);
 	if (rc == DOSSIER_OK)
-		rc = build_manifest(d, &s, witness, have_base ? &base : NULL,
-		    &m);
+		rc = build_manifest(d, &s, have_base ? &base : NULL, &m);
 	if (rc == DOSSIER_OK)
 		rc = plan_objects(d, &m, have_base ? &base : NULL);
 	if (rc == DOSSIER_OK)
@@ -724,7 +773,7 @@ dossier_backup_create(struct dossier *d, const char *file, const char *since,
 	for (i = 0; rc == DOSSIER_OK && i < m.nmembers; i++)
 		d->progress.total += m.members[i].size;
 	if (rc == DOSSIER_OK) {
-		rc = write_archive(d, fd, file, &m, &s, witness);
+		rc = write_archive(d, fd, file, &m, &s);
 		vault_progress(d, 0, 1);
 		if (rc == DOSSIER_OK && fsync(fd) != 0)
 			rc = err_set(&d->err, DOSSIER_EIO, "cannot write backup "
@@ -744,7 +793,7 @@ dossier_backup_create(struct dossier *d, const char *file, const char *since,
 		snprintf(info->base, sizeof(info->base), "%s", m.base);
 		info->incremental = m.base[0] != '\0';
 		info->objects = (int64_t)(m.nmembers - 2 -
-		    (access(witness, F_OK) == 0));
+		    (s.witness[0] != '\0'));
 		info->referenced = (int64_t)m.nreferenced;
 		info->seq = m.ckpt_seq;
 		info->bytes = 0;

@@ -251,7 +251,8 @@ extract_ooxml_run(struct extract_job *j)
 	if (rc != 0)
 		goto out;
 	/* Every part's text already counted against max_text. */
-	qsort(o.parts, o.nparts, sizeof(*o.parts), part_cmp);
+	if (o.nparts > 1)
+		qsort(o.parts, o.nparts, sizeof(*o.parts), part_cmp);
 	for (i = 0; i < o.nparts; i++) {
 		if (o.parts[i].text.len == 0)
 			continue;
