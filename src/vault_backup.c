@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -903,6 +905,75 @@ chain_order(struct dossier *d, struct backup_manifest *ms, size_t n,
 	return DOSSIER_OK;
 }
 
+/*
+ * A restore (or a verify with keys) builds its vault in a directory
+ * beside its target, PATH.restore-XXXXXXXXXXXX, and holds an flock on
+ * that directory from just after creating it until it is renamed into
+ * place or removed.  A directory of that name nobody holds was left by a
+ * restore that was killed: it is removed here, before the next restore
+ * to the same PATH builds.  (One that is created but not yet locked is
+ * a few instructions old: removing it makes that restore fail cleanly.)
+ */
+static void
+remove_stale_builds(const char *path)
+{
+	char dir[PATH_MAX], full[PATH_MAX], prefix[NAME_MAX + 16];
+	const char *base;
+	struct dirent *de;
+	size_t n, plen;
+	DIR *dd;
+	int fd;
+
+	n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if (n >= sizeof(full))
+		return;
+	memcpy(full, path, n);
+	full[n] = '\0';
+	dir_of(full, dir, sizeof(dir));
+	base = strrchr(full, '/');
+	base = base != NULL ? base + 1 : full;
+	if (snprintf(prefix, sizeof(prefix), "%s.restore-", base) >=
+	    (int)sizeof(prefix))
+		return;
+	plen = strlen(prefix);
+	dd = opendir(dir);
+	if (dd == NULL)
+		return;
+	while ((de = readdir(dd)) != NULL) {
+		if (strncmp(de->d_name, prefix, plen) != 0 ||
+		    strlen(de->d_name) != plen + 12 ||
+		    strspn(de->d_name + plen, "0123456789abcdef") != 12)
+			continue;
+		if (snprintf(full, sizeof(full), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(full))
+			continue;
+		fd = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			vault_remove_tree(full);
+		close(fd);
+	}
+	closedir(dd);
+}
+
+/* Creates the build directory and takes its lock (*lockfd, to close). */
+static int
+make_build_dir(struct dossier *d, const char *dir, int *lockfd)
+{
+	*lockfd = -1;
+	if (mkdir(dir, 0700) != 0)
+		return err_set(&d->err, DOSSIER_EIO, "cannot create '%s': %s",
+		    dir, strerror(errno));
+	*lockfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*lockfd < 0 || flock(*lockfd, LOCK_EX | LOCK_NB) != 0)
+		return err_set(&d->err, DOSSIER_EIO, "cannot lock '%s': %s",
+		    dir, strerror(errno));
+	return DOSSIER_OK;
+}
+
 static void archives_size(struct dossier *d, const char *const *files,
     size_t n);
 
@@ -911,12 +982,13 @@ static void archives_size(struct dossier *d, const char *const *files,
  * files, every member checked on the way; then opens it as user and
  * checks it whole: unlock, every object and metadata the user's keys
  * open, the audit log against the backup's checkpoint.  d is the handle
- * to use (its root becomes dir).
+ * to use (its root becomes dir).  *lockfd holds dir's lock (see
+ * remove_stale_builds()) until the caller closes it, or is -1.
  */
 static int
 restore_into(struct dossier *d, const char *const *files, size_t n,
     const char *dir, const char *user, const char *pass, size_t passlen,
-    struct dossier_backup_info *info)
+    struct dossier_backup_info *info, int *lockfd)
 {
 	struct backup_manifest *ms;
 	struct reader r;
@@ -943,9 +1015,8 @@ restore_into(struct dossier *d, const char *const *files, size_t n,
 	if (rc == DOSSIER_OK)
 		rc = chain_order(d, ms, n, files, order);
 	archives_size(d, files, n);
-	if (rc == DOSSIER_OK && mkdir(dir, 0700) != 0)
-		rc = err_set(&d->err, DOSSIER_EIO, "cannot create '%s': %s",
-		    dir, strerror(errno));
+	if (rc == DOSSIER_OK)
+		rc = make_build_dir(d, dir, lockfd);
 	if (rc == DOSSIER_OK)
 		rc = store_create_dirs(dir, &d->err);
 	if (rc == DOSSIER_OK) {
@@ -1055,7 +1126,7 @@ dossier_backup_verify(const char *const *files, size_t n, unsigned flags,
 	struct dossier *d;
 	char dir[PATH_MAX], base[PATH_MAX], build[PATH_MAX];
 	size_t i;
-	int rc;
+	int rc, lockfd = -1;
 
 	memset(info, 0, sizeof(*info));
 	*dp = d = new_handle(&rc);
@@ -1082,11 +1153,15 @@ dossier_backup_verify(const char *const *files, size_t n, unsigned flags,
 	if (snprintf(base, sizeof(base), "%s/.dossier-verify", dir) >=
 	    (int)sizeof(base))
 		return err_set(&d->err, DOSSIER_EUSAGE, "path too long");
+	remove_stale_builds(base);
 	rc = build_path(d, base, build, sizeof(build));
 	if (rc == DOSSIER_OK)
-		rc = restore_into(d, files, n, build, user, pass, passlen, info);
+		rc = restore_into(d, files, n, build, user, pass, passlen, info,
+		    &lockfd);
 	vault_lock_keys(d);
 	vault_remove_tree(build);
+	if (lockfd >= 0)
+		close(lockfd);
 	return rc;
 }
 
@@ -1099,7 +1174,7 @@ dossier_backup_restore(const char *const *files, size_t n, const char *to,
 	struct dossier *d;
 	char build[PATH_MAX], parent[PATH_MAX];
 	struct stat st;
-	int rc;
+	int rc, lockfd = -1;
 
 	memset(info, 0, sizeof(*info));
 	*dp = d = new_handle(&rc);
@@ -1114,9 +1189,11 @@ dossier_backup_restore(const char *const *files, size_t n, const char *to,
 		return err_set(&d->err, DOSSIER_ECONFLICT, "cannot restore into "
 		    "'%s': it exists", to);
 	dir_of(to, parent, sizeof(parent));
+	remove_stale_builds(to);
 	rc = build_path(d, to, build, sizeof(build));
 	if (rc == DOSSIER_OK)
-		rc = restore_into(d, files, n, build, user, pass, passlen, info);
+		rc = restore_into(d, files, n, build, user, pass, passlen, info,
+		    &lockfd);
 	/* Recorded in the restored vault's own log. */
 	if (rc == DOSSIER_OK) {
 		vault_op(d, "backup restore", 0);
@@ -1144,10 +1221,12 @@ dossier_backup_restore(const char *const *files, size_t n, const char *to,
 		    "%s", to, strerror(errno));
 	if (rc == DOSSIER_OK)
 		rc = fs_sync_dir(parent, &d->err);
-	if (rc != DOSSIER_OK) {
+	if (rc != DOSSIER_OK)
 		vault_remove_tree(build);
+	if (lockfd >= 0)
+		close(lockfd);
+	if (rc != DOSSIER_OK)
 		return rc;
-	}
 	snprintf(d->root, sizeof(d->root), "%s", to);
 	rc = vault_open_parts(d);
 	if (rc == DOSSIER_OK)

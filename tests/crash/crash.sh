@@ -1,7 +1,8 @@
 #!/bin/sh
 # The crash harness: every writing operation (add, update, meta with a
 # level change, rm, restore, purge, import of a zip, backup create, user
-# add, grant) is killed with SIGKILL just before its
+# add, grant, rekey, backup restore; upgrade: upgrade.sh) is killed with
+# SIGKILL just before its
 # N-th file-changing call (tests/crash/killshim.c), for N = 1..K or a
 # stride of it, and at each of its last eight calls (the checkpoint of the
 # catalog's WAL when the process closes it).  After each kill:
@@ -19,16 +20,17 @@
 # One "ok - OP kill N" line per point.
 #
 # Environment: DOSSIER, DOSSIER_BUILD (as tests/run.sh sets them);
-# DOSSIER_CRASH_BUDGET (seconds, default 80) bounds the time: the stride
-# grows when needed, but every operation keeps at least 28 points (all of
-# them when it has fewer); DOSSIER_CRASH_JOBS (default: the number of
-# processors, at most 4) points run in parallel; DOSSIER_CRASH_OPS (default:
-# all ten) the operations to try.
+# DOSSIER_CRASH_POINTS (default 92) the points per operation besides the
+# last eight (all of them when it makes fewer calls): 1,000 or more in
+# all; DOSSIER_CRASH_JOBS (default: the number of processors, at most 4)
+# points run in parallel; DOSSIER_CRASH_OPS (default: all twelve) the
+# operations to try.
 . "$(dirname "$0")/../cli/lib.sh"
 
-BUDGET_MS=$((${DOSSIER_CRASH_BUDGET:-80} * 1000))
-MIN_POINTS=28
-OPS=${DOSSIER_CRASH_OPS:-"add update meta rm restore purge import backup useradd grant"}
+POINTS=${DOSSIER_CRASH_POINTS:-92}
+# With the defaults: every make check kills at 1,000 points or more.
+MIN_TOTAL=1000
+OPS=${DOSSIER_CRASH_OPS:-"add update meta rm restore purge import backup useradd grant rekey brestore"}
 . "$(dirname "$0")/harness.inc"
 
 # point OP N DIR [VAULT]: one kill point on a copy of VAULT (default: the
@@ -40,7 +42,7 @@ point() {
 	_dir=$3
 	_v=$_dir/vault
 	_why=
-	rm -rf "$_v"
+	rm -rf "$_v" "$_v.restored" "$_v.restored".restore-*
 	rm -f "$_v.backup.tar" "$_dir"/.dossier-backup-*
 	cp -a "${4:-$TEMPLATE}" "$_v"
 	op_run "$_op" "$_v" LD_PRELOAD="$SHIM" DOSSIER_KILL_AT="$_n" \
@@ -50,6 +52,25 @@ point() {
 	if [ $_rc -ne 137 ] && [ $_rc -ne 0 ]; then
 		_why="the killed run exited $_rc, not 137 (SIGKILL) or 0
 $(head -n 3 "$_dir/op.err")"
+	fi
+	# A restore builds beside its target and renames the whole vault into
+	# place: killed before that, the target is not there and a restore run
+	# again builds it (removing what the killed one left); after it, the
+	# target is whole.  Either way it is what the checks below look at.
+	if [ -z "$_why" ] && [ "$_op" = brestore ]; then
+		if [ -e "$_v.restored" ]; then
+			BR_STATE=applied
+		else
+			BR_STATE=absent
+			"$D" -q backup restore "$T/template.tar" \
+			    --to "$_v.restored" >"$_dir/br.out" 2>&1 ||
+			    _why="restore run again after the kill: $(head -n 2 "$_dir/br.out")"
+		fi
+		export BR_STATE
+		_left=$(ls -d "$_v.restored".restore-* 2>/dev/null)
+		[ -z "$_why" ] && [ -n "$_left" ] &&
+		    _why="a restore's build directory is left: $_left"
+		_v=$_v.restored
 	fi
 	if [ -z "$_why" ]; then
 		"$D" -V "$_v" verify --read-data >"$_dir/v1.out" 2>"$_dir/v1.err"
@@ -98,6 +119,14 @@ $(cat "$_dir/v2.out" "$_dir/v2.err" | head -n 5)"
 $(head -n 2 "$_dir/get.err")"
 			fi
 		fi
+	fi
+	# Documents are rekeyed one transaction each: a rekey run again
+	# finishes whatever the kill left.
+	if [ -z "$_why" ] && [ "$_op" = rekey ]; then
+		"$D" -q -V "$_v" rekey >"$_dir/rk.out" 2>&1 &&
+		    _left=$(DOSSIER_VAULT="$_v" catsql "$OLD_KEYS_SQL") &&
+		    [ "$_left" = 0 ] ||
+		    _why="rekey run again ($_st): $(head -n 2 "$_dir/rk.out") left '$_left'"
 	fi
 	if [ -z "$_why" ]; then
 		_objs=$(find "$_v/objects" -type f | wc -l)
@@ -158,8 +187,16 @@ for op in $OPS; do
 	eval "K_$op=$k"
 	total_k=$((total_k + k))
 	# The state check must tell the two ends apart.
-	s0=$(state "$op" "$TEMPLATE" "$T/count/$op")
-	s1=$(state "$op" "$T/count/$op/vault" "$T/count/$op")
+	if [ "$op" = brestore ]; then
+		# What it makes is a vault of its own, whole when it is there.
+		export BR_STATE=absent
+		s0=$(state "$op" "$TEMPLATE" "$T/count/$op")
+		export BR_STATE=applied
+		s1=$(state "$op" "$T/count/$op/vault.restored" "$T/count/$op")
+	else
+		s0=$(state "$op" "$TEMPLATE" "$T/count/$op")
+		s1=$(state "$op" "$T/count/$op/vault" "$T/count/$op")
+	fi
 	if [ "$s0/$s1" = "absent/applied" ]; then
 		pass "$op: $k file-changing calls; the template is 'absent', the completed run 'applied'"
 	else
@@ -170,31 +207,20 @@ done
 
 # --- the kill points ----------------------------------------------------------------------------
 points_total=0
-per_point_ms=$((600 / JOBS)) # first guess: ~0.6 s of work per point
-remaining_k=$total_k
 for op in $OPS; do
 	eval "k=\$K_$op"
 	[ "$k" -gt 0 ] || continue
-	# Stride: fit the remaining points into the remaining budget, but keep
-	# at least MIN_POINTS points (all when there are fewer).
-	left=$((BUDGET_MS - ($(now_ms) - START)))
-	[ $left -lt 1000 ] && left=1000
-	stride=$(((remaining_k * per_point_ms + left - 1) / left))
-	[ $stride -lt 1 ] && stride=1
-	maxstride=$((k / MIN_POINTS))
-	[ $maxstride -lt 1 ] && maxstride=1
-	[ $stride -gt $maxstride ] && stride=$maxstride
-	remaining_k=$((remaining_k - k))
-	# The points: 1, 1+stride, ..., always K itself, and every one of
-	# the last calls: the checkpoint of the catalog's WAL on close (pages
-	# written back, synced, the WAL removed).
+	# The points: 1, 1+stride, ..., always K itself (about POINTS of them,
+	# all when K is smaller), and every one of the last calls: the
+	# checkpoint of the catalog's WAL on close (pages written back,
+	# synced, the WAL removed).
+	stride=$(((k + POINTS - 1) / POINTS))
 	points_list "$k" "$stride" 7
 	npoints=$(wc -l <"$T/points")
 	op_start=$(now_ms)
 	rm -f "$T"/w*/states
 	points_run "$op" point "$op"
 	elapsed=$(($(now_ms) - op_start))
-	per_point_ms=$(((elapsed + npoints - 1) / npoints))
 	points_total=$((points_total + npoints))
 	cat "$T"/w*/states >"$T/states.$op"
 	absent=$(grep -c -x absent "$T/states.$op")
@@ -210,10 +236,11 @@ for op in $OPS; do
 	fi
 done
 diag "$points_total kill points in $((($(now_ms) - START) / 1000)) s with $JOBS jobs"
-if [ $points_total -ge 200 ]; then
-	pass "$points_total kill points (at least 200)"
+want=$((MIN_TOTAL * $(echo $OPS | wc -w) / 12))
+if [ $points_total -ge $want ]; then
+	pass "$points_total kill points (at least $want)"
 else
-	fail "$points_total kill points (at least 200)"
+	fail "$points_total kill points (at least $want)"
 fi
 
 done_testing
