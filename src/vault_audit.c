@@ -290,6 +290,16 @@ vault_audit_finish(struct dossier *d, int rc)
 	const char *outcome;
 	int denied = d->denial.pending, arc;
 
+	/*
+	 * No catalog to record into: an upgrade that failed after its
+	 * switch closed the old one and could not open the new.  Its own
+	 * record is in the new catalog; the next command checkpoints it.
+	 */
+	if (d->cat == NULL) {
+		d->audit.checkpoint = 0;
+		d->denial.pending = 0;
+		goto out;
+	}
 	if (d->audit.action != NULL && d->unlocked && !d->audit.written) {
 		outcome = denied ? "denied" : rc == DOSSIER_OK ? "allowed" :
 		    "failed";
@@ -327,6 +337,7 @@ vault_audit_finish(struct dossier *d, int rc)
 		else
 			d->err = saved;
 	}
+out:
 	d->audit.action = NULL;
 	d->audit.written = 0;
 	d->audit.batch = 0;

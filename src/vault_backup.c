@@ -1219,17 +1219,25 @@ dossier_backup_restore(const char *const *files, size_t n, const char *to,
 	if (rc == DOSSIER_OK && rename(build, to) != 0)
 		rc = err_set(&d->err, DOSSIER_EIO, "cannot restore into '%s': "
 		    "%s", to, strerror(errno));
-	if (rc == DOSSIER_OK)
-		rc = fs_sync_dir(parent, &d->err);
 	if (rc != DOSSIER_OK)
 		vault_remove_tree(build);
 	if (lockfd >= 0)
 		close(lockfd);
 	if (rc != DOSSIER_OK)
 		return rc;
+	/* In place, whole and checked: what fails now says so. */
+	rc = fs_sync_dir(parent, &d->err);
 	snprintf(d->root, sizeof(d->root), "%s", to);
-	rc = vault_open_parts(d);
+	if (rc == DOSSIER_OK)
+		rc = vault_open_parts(d);
 	if (rc == DOSSIER_OK)
 		rc = dossier_unlock(d, user, pass, passlen);
+	if (rc != DOSSIER_OK) {
+		char why[ERR_MSG_MAX];
+
+		snprintf(why, sizeof(why), "%s", d->err.msg);
+		err_set(&d->err, rc, "vault restored into '%s', but %s", to,
+		    why);
+	}
 	return rc;
 }

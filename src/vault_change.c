@@ -513,6 +513,19 @@ dossier_rekey(struct dossier *d, int64_t *count)
 		    change_rekey, NULL);
 		if (rc == DOSSIER_OK && count != NULL)
 			(*count)++;
+		/*
+		 * Each document is its own transaction: those before stay
+		 * rekeyed (this one too when only its audit checkpoint
+		 * failed), and rekey run again does the rest.
+		 */
+		if (rc != DOSSIER_OK) {
+			char why[ERR_MSG_MAX];
+
+			snprintf(why, sizeof(why), "%s", d->err.msg);
+			err_set(&d->err, rc, "rekey stopped at document %lld "
+			    "(%zu of %zu; run it again): %s", (long long)ids[i],
+			    i + 1, n, why);
+		}
 	}
 	if (n > 0)
 		vault_index_refresh(d);

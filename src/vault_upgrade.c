@@ -378,5 +378,13 @@ dossier_upgrade(const char *path, const char *user, const char *pass,
 		rc = vault_open_parts(d);
 	if (rc == DOSSIER_OK)
 		rc = vault_open_catalog(d, d->root, 0);
+	/* Past the switch the vault is format 2, whatever fails now. */
+	if (rc != DOSSIER_OK) {
+		char why[ERR_MSG_MAX];
+
+		snprintf(why, sizeof(why), "%s", d->err.msg);
+		err_set(&d->err, rc, "vault '%s' upgraded, but %s (run "
+		    "'dossier upgrade' again)", d->root, why);
+	}
 	return vault_done(d, rc);
 }

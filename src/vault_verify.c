@@ -22,6 +22,8 @@ struct verify {
 	dossier_problem_fn cb;
 	void *ctx;
 	size_t fatal;
+	size_t ioerrs;	/* checks that failed to read, not damage */
+	char iomsg[ERR_MSG_MAX]; /* the first of them */
 	int collect; /* holding the exclusive lock: garbage may go */
 	int64_t last_doc;
 	int last_doc_readable;
@@ -51,6 +53,30 @@ problem(struct verify *v, const char *what, int64_t id, int version,
 		v->fatal++;
 	if (v->cb != NULL)
 		v->cb(v->ctx, &p);
+}
+
+/*
+ * A check that failed: damage, unless the failure was the disk's or the
+ * memory's (DOSSIER_EIO, DOSSIER_ENOMEM), which says nothing about the
+ * vault: verify then fails as an I/O error (exit 1), not as damage.
+ */
+static void
+problem_err(struct verify *v, const char *what, int64_t id, int version,
+    const struct err *e, const char *fallback)
+{
+	const char *msg = e->msg[0] != '\0' ? e->msg : fallback;
+
+	if (e->code == DOSSIER_EIO || e->code == DOSSIER_ENOMEM) {
+		if (v->ioerrs++ == 0)
+			snprintf(v->iomsg, sizeof(v->iomsg), "%s", msg);
+		if (v->cb != NULL) {
+			struct dossier_problem p = { what, id, version, msg, 1 };
+
+			v->cb(v->ctx, &p);
+		}
+		return;
+	}
+	problem(v, what, id, version, 1, msg);
 }
 
 struct hash_sink {
@@ -89,16 +115,15 @@ read_data(struct verify *v, const struct catalog_version *cv,
 	if (rc == DOSSIER_OK)
 		rc = crypto_hash_new(&hs.h, NULL, 0);
 	if (rc != DOSSIER_OK) {
-		problem(v, "document", cv->doc, cv->version, 1,
-		    dossier_errmsg(d));
+		problem_err(v, "document", cv->doc, cv->version, &d->err, "");
 		goto out;
 	}
 	err_clear(&se);
 	rc = store_read(d->store, cv->object, dek, &b, cv->size, hash_sink, &hs,
 	    &se);
 	if (rc != DOSSIER_OK) {
-		problem(v, "object", cv->doc, cv->version, 1,
-		    se.msg[0] != '\0' ? se.msg : "cannot read content");
+		problem_err(v, "object", cv->doc, cv->version, &se,
+		    "cannot read content");
 		goto out;
 	}
 	if (crypto_hash_final(hs.h, digest) != DOSSIER_OK) {
@@ -127,14 +152,14 @@ check_doc(struct verify *v, int64_t id)
 	v->last_doc_readable = 0;
 	memset(&row, 0, sizeof(row));
 	if (catalog_doc_get(d->cat, id, &row, &d->err) != DOSSIER_OK) {
-		problem(v, "document", id, 0, 1, dossier_errmsg(d));
+		problem_err(v, "document", id, 0, &d->err, "");
 		goto out;
 	}
 	/* Documents above the user's clearance are not looked into. */
 	if (vault_lk(d, row.level, row.key_version) == NULL)
 		goto out;
 	if (vault_open_docmeta(d, &row, &m) != DOSSIER_OK) {
-		problem(v, "document", id, 0, 1, dossier_errmsg(d));
+		problem_err(v, "document", id, 0, &d->err, "");
 		goto out;
 	}
 	docmeta_release(&m);
@@ -159,7 +184,7 @@ check_version(void *ctx, const struct catalog_version *cv)
 		problem(v, "object", cv->doc, cv->version, 1,
 		    "content object is missing");
 	else if (rc != DOSSIER_OK)
-		problem(v, "object", cv->doc, cv->version, 1, se.msg);
+		problem_err(v, "object", cv->doc, cv->version, &se, "");
 	if (v->flags & DOSSIER_VERIFY_NO_KEYS)
 		return 0;
 	if (cv->doc != v->last_doc)
@@ -168,8 +193,7 @@ check_version(void *ctx, const struct catalog_version *cv)
 	    vault_lk(d, cv->level, cv->key_version) == NULL)
 		return 0;
 	if (vault_open_vermeta(d, cv, &vm) != DOSSIER_OK) {
-		problem(v, "document", cv->doc, cv->version, 1,
-		    dossier_errmsg(d));
+		problem_err(v, "document", cv->doc, cv->version, &d->err, "");
 		return 0;
 	}
 	if (rc == DOSSIER_OK && (v->flags & DOSSIER_VERIFY_READ_DATA)) {
@@ -204,12 +228,12 @@ check_object_file(void *ctx, const char *name)
 	if (v->flags & DOSSIER_VERIFY_NO_KEYS) {
 		err_clear(&se);
 		if (store_scrub(d->store, name, &se) != DOSSIER_OK)
-			problem(v, "object", 0, 0, 1, se.msg);
+			problem_err(v, "object", 0, 0, &se, "");
 		return 0;
 	}
 	used = catalog_object_used(d->cat, name, &se);
 	if (used < 0) {
-		problem(v, "catalog", 0, 0, 1, se.msg);
+		problem_err(v, "catalog", 0, 0, &se, "");
 		return 0;
 	}
 	if (used)
@@ -281,7 +305,7 @@ check_slot_user(void *ctx, const char *name)
 	err_clear(&se);
 	rc = catalog_user_get(d->cat, name, &u, &se);
 	if (rc != DOSSIER_OK && rc != DOSSIER_ENOTFOUND) {
-		problem(v, "catalog", 0, 0, 1, se.msg);
+		problem_err(v, "catalog", 0, 0, &se, "");
 		return 0;
 	}
 	v->named_slot = rc == DOSSIER_OK && !u.disabled ? u.slot : NULL;
@@ -291,7 +315,7 @@ check_slot_user(void *ctx, const char *name)
 	v->slots = 0;
 	if (catalog_slots_each(d->ring, name, count_slot, v, &se) !=
 	    DOSSIER_OK) {
-		problem(v, "keyring", 0, 0, 1, se.msg);
+		problem_err(v, "keyring", 0, 0, &se, "");
 		return 0;
 	}
 	if (v->named_slot != NULL && !v->named_found) {
@@ -322,7 +346,7 @@ check_slots(struct verify *v)
 	err_clear(&se);
 	if (catalog_slot_users(v->d->ring, check_slot_user, v, &se) !=
 	    DOSSIER_OK)
-		problem(v, "keyring", 0, 0, 1, se.msg);
+		problem_err(v, "keyring", 0, 0, &se, "");
 }
 
 int
@@ -354,16 +378,16 @@ dossier_verify(struct dossier *d, unsigned flags, dossier_problem_fn cb,
 	v.ctx = ctx;
 	err_clear(&se);
 	if (catalog_check(d->ring, &se) != DOSSIER_OK) {
-		problem(&v, "keyring", 0, 0, 1, se.msg);
+		problem_err(&v, "keyring", 0, 0, &se, "");
 		goto out;
 	}
 	if (!(flags & DOSSIER_VERIFY_NO_KEYS)) {
 		if (catalog_check(d->cat, &se) != DOSSIER_OK) {
-			problem(&v, "catalog", 0, 0, 1, se.msg);
+			problem_err(&v, "catalog", 0, 0, &se, "");
 			goto out;
 		}
 		if (vault_policy_verify(d) != DOSSIER_OK)
-			problem(&v, "policy", 0, 0, 1, dossier_errmsg(d));
+			problem_err(&v, "policy", 0, 0, &d->err, "");
 	}
 	/*
 	 * The exclusive lock keeps writers (who hold it shared from object
@@ -373,15 +397,15 @@ dossier_verify(struct dossier *d, unsigned flags, dossier_problem_fn cb,
 	if (!(flags & DOSSIER_VERIFY_NO_KEYS)) {
 		rc = catalog_versions_each(d->cat, 0, check_version, &v, &se);
 		if (rc != DOSSIER_OK)
-			problem(&v, "catalog", 0, 0, 1, se.msg);
+			problem_err(&v, "catalog", 0, 0, &se, "");
 		check_slots(&v);
 	}
 	rc = store_each(d->store, 0, check_object_file, &v, &se);
 	if (rc != DOSSIER_OK)
-		problem(&v, "object", 0, 0, 1, se.msg);
+		problem_err(&v, "object", 0, 0, &se, "");
 	rc = store_each(d->store, 1, check_tmp_file, &v, &se);
 	if (rc != DOSSIER_OK)
-		problem(&v, "temp", 0, 0, 1, se.msg);
+		problem_err(&v, "temp", 0, 0, &se, "");
 	if (v.collect)
 		vault_unlock_files(d);
 out:
@@ -392,6 +416,9 @@ out:
 		return vault_done(d, err_set(&d->err, DOSSIER_ECORRUPT,
 		    "vault '%s' is damaged: %zu problem%s", d->root, v.fatal,
 		    v.fatal == 1 ? "" : "s"));
+	if (v.ioerrs > 0)
+		return vault_done(d, err_set(&d->err, DOSSIER_EIO,
+		    "cannot verify vault '%s': %s", d->root, v.iomsg));
 	err_clear(&d->err);
 	return vault_done(d, DOSSIER_OK);
 }

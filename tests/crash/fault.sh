@@ -2,17 +2,21 @@
 # The fault harness: I/O errors at the reads, writes, syncs and truncates
 # of an operation (tests/crash/killshim.c): EIO at one call (transient),
 # EIO at every call from one on (a dead disk), ENOSPC at every write from
-# one on (a full disk), and a short write.  Operations: add, update, meta,
-# rm, restore, purge, import, backup create, user add, grant (writes),
-# search and audit log (reads, which write their audit record).  After
-# each faulted run:
+# one on (a full disk), a short write, and EIO from every fsync from one
+# on (a disk that cannot flush).  Operations: add, update, meta, rm,
+# restore, purge, import, backup create, user add, grant, rekey, backup
+# restore (writes), search and audit log (reads, which write their audit
+# record); upgrade: upgrade.sh.  After each faulted run:
 #   - it exited 0, or 1 with one line "dossier: ..." on stderr (a read
 #     that fails is an I/O error, not damage: exit 6 is wrong here);
 #   - dossier verify --read-data and dossier audit verify exit 0, tmp/ is
 #     empty;
 #   - a write that exited 0 is there whole; one that failed is not there at
 #     all, unless its message says it was done ("done, but its audit
-#     checkpoint could not be written"); a read changed nothing.
+#     checkpoint could not be written"); a read changed nothing; a rekey
+#     that failed may have moved some documents (each is one
+#     transaction), and one run again moves the rest; a restore that
+#     failed left neither its target nor its build directory.
 # One "ok - OP MODE at N" line per point.
 #
 # Environment: DOSSIER_FAULT_POINTS (default 2; make fault-long: 40) points per operation and
@@ -21,8 +25,8 @@
 . "$(dirname "$0")/harness.inc"
 
 POINTS=${DOSSIER_FAULT_POINTS:-2}
-OPS=${DOSSIER_FAULT_OPS:-"add update meta rm restore purge search audit import backup useradd grant"}
-MODES="once:EIO always:EIO always:ENOSPC short:EIO"
+OPS=${DOSSIER_FAULT_OPS:-"add update meta rm restore purge search audit import backup useradd grant rekey brestore"}
+MODES="once:EIO always:EIO always:ENOSPC short:EIO sync:EIO"
 
 if [ ! -f "$SHIM" ]; then
 	fail "the shim is built" "missing: $SHIM (make builds it)"
@@ -38,7 +42,7 @@ fpoint() {
 	_dir=$5
 	_v=$_dir/vault
 	_why=
-	rm -rf "$_v"
+	rm -rf "$_v" "$_v.restored" "$_v.restored".restore-*
 	rm -f "$_v.backup.tar" "$_dir"/.dossier-backup-*
 	cp -a "$TEMPLATE" "$_v"
 	op_run "$_op" "$_v" LD_PRELOAD="$SHIM" DOSSIER_FAULT_AT="$_n" \
@@ -50,6 +54,23 @@ fpoint() {
 	elif [ $_rc -eq 1 ] && { [ "$(wc -l <"$_dir/op.err")" -ne 1 ] ||
 	    ! grep -q '^dossier: ' "$_dir/op.err"; }; then
 		_why="not one 'dossier: ' line: $(head -n 3 "$_dir/op.err")"
+	fi
+	# A restore that failed made nothing; one that worked made a vault,
+	# which is what the checks below look at.
+	if [ -z "$_why" ] && [ "$_op" = brestore ]; then
+		_left=$(ls -d "$_v.restored".restore-* 2>/dev/null)
+		if [ -n "$_left" ]; then
+			_why="a restore's build directory is left: $_left"
+		elif [ $_rc -eq 0 ] ||
+		    grep -q "vault restored into .*, but" "$_dir/op.err"; then
+			BR_STATE=applied
+			_v=$_v.restored
+		elif [ -e "$_v.restored" ]; then
+			_why="the failed restore left its target"
+		else
+			BR_STATE=absent
+		fi
+		export BR_STATE
 	fi
 	if [ -z "$_why" ]; then
 		"$D" -V "$_v" verify --read-data >"$_dir/v.out" 2>"$_dir/v.err" ||
@@ -65,6 +86,10 @@ fpoint() {
 	if [ -z "$_why" ]; then
 		case $_op in
 		search | audit) _sop=add _want=absent ;;
+		brestore)
+			# The template (nothing made) or the restored vault.
+			_sop=brestore _want=$BR_STATE
+			;;
 		*)
 			_sop=$_op
 			if [ $_rc -eq 0 ] || grep -q 'done, but' "$_dir/op.err"; then
@@ -75,8 +100,18 @@ fpoint() {
 			;;
 		esac
 		_st=$(state "$_sop" "$_v" "$_dir") || _why="$_st"
+		# A rekey that stopped: its documents so far stay rekeyed.
+		[ -z "$_why" ] && [ "$_op" = rekey ] && [ $_rc -ne 0 ] &&
+		    grep -q 'rekey stopped at document' "$_dir/op.err" &&
+		    _want=$_st
 		[ -z "$_why" ] && [ "$_st" != "$_want" ] &&
 		    _why="state '$_st' after exit $_rc, expected '$_want': $(head -n 1 "$_dir/op.err")"
+	fi
+	if [ -z "$_why" ] && [ "$_op" = rekey ]; then
+		"$D" -q -V "$_v" rekey >"$_dir/rk.out" 2>&1 &&
+		    _left=$(DOSSIER_VAULT="$_v" catsql "$OLD_KEYS_SQL") &&
+		    [ "$_left" = 0 ] ||
+		    _why="rekey run again: $(head -n 2 "$_dir/rk.out") left '$_left'"
 	fi
 	if [ -z "$_why" ]; then
 		printf 'ok - %s %s %s at %s (exit %s)\n' "$_op" "$_mode" "$_errno" \

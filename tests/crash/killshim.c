@@ -16,8 +16,10 @@
  * fail, reads go on), only that call or, with $DOSSIER_FAULT_MODE=always,
  * every one from there on; with
  * $DOSSIER_FAULT_MODE=short a write at N writes half its bytes and says
- * so (a short write).  $DOSSIER_FAULT_COUNT names the file that receives
- * the number of I/O calls made.
+ * so (a short write); with $DOSSIER_FAULT_MODE=sync every fsync and
+ * fdatasync from the N-th call on fails with EIO, everything else goes
+ * on (a disk that cannot flush its cache).  $DOSSIER_FAULT_COUNT names
+ * the file that receives the number of I/O calls made.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -34,7 +36,10 @@ static long calls;
 static long kill_at = -1;
 static long iocalls;
 static long fault_at = -1;
-static int fault_errno = EIO, fault_always, fault_short;
+static int fault_errno = EIO, fault_always, fault_short, fault_sync;
+
+/* What an I/O call does, for fault(). */
+enum io { IO_READ, IO_WRITE, IO_SYNC };
 
 __attribute__((constructor)) static void
 shim_init(void)
@@ -52,6 +57,7 @@ shim_init(void)
 	s = getenv("DOSSIER_FAULT_MODE");
 	fault_always = s != NULL && strcmp(s, "always") == 0;
 	fault_short = s != NULL && strcmp(s, "short") == 0;
+	fault_sync = s != NULL && strcmp(s, "sync") == 0;
 }
 
 static void
@@ -77,19 +83,27 @@ shim_fini(void)
 }
 
 /*
- * Is this I/O call (a write when writing) the one to fail?  1: fail with
- * errno set; 2: write short; 0: go on.
+ * Is this I/O call the one to fail?  1: fail with errno set; 2: write
+ * short; 0: go on.
  */
 static int
-fault(int writing)
+fault(enum io what)
 {
 	long n = ++iocalls;
 
-	if (fault_at < 0 || n < fault_at || (n > fault_at && !fault_always))
+	if (fault_at < 0 || n < fault_at)
+		return 0;
+	if (fault_sync) {
+		if (what != IO_SYNC)
+			return 0;
+		errno = EIO;
+		return 1;
+	}
+	if (n > fault_at && !fault_always)
 		return 0;
 	if (fault_short)
-		return writing && n == fault_at ? 2 : 0;
-	if (!writing && fault_errno == ENOSPC)
+		return what == IO_WRITE && n == fault_at ? 2 : 0;
+	if (what == IO_READ && fault_errno == ENOSPC)
 		return 0;
 	errno = fault_errno;
 	return 1;
@@ -116,7 +130,7 @@ write(int fd, const void *p, size_t n)
 	/* Output to the terminal or a pipe is not a file change. */
 	if (fd > 2) {
 		point();
-		f = fault(1);
+		f = fault(IO_WRITE);
 	}
 	if (f == 1)
 		return -1;
@@ -130,7 +144,7 @@ pwrite(int fd, const void *p, size_t n, off_t off)
 
 	NEXT(pwrite);
 	point();
-	f = fault(1);
+	f = fault(IO_WRITE);
 	if (f == 1)
 		return -1;
 	return next_pwrite(fd, p, f == 2 && n > 1 ? n / 2 : n, off);
@@ -143,7 +157,7 @@ pwrite64(int fd, const void *p, size_t n, off_t off)
 
 	NEXT(pwrite64);
 	point();
-	f = fault(1);
+	f = fault(IO_WRITE);
 	if (f == 1)
 		return -1;
 	return next_pwrite64(fd, p, f == 2 && n > 1 ? n / 2 : n, off);
@@ -154,7 +168,7 @@ fsync(int fd)
 {
 	NEXT(fsync);
 	point();
-	if (fault(1) == 1)
+	if (fault(IO_SYNC) == 1)
 		return -1;
 	return next_fsync(fd);
 }
@@ -164,7 +178,7 @@ fdatasync(int fd)
 {
 	NEXT(fdatasync);
 	point();
-	if (fault(1) == 1)
+	if (fault(IO_SYNC) == 1)
 		return -1;
 	return next_fdatasync(fd);
 }
@@ -198,7 +212,7 @@ ftruncate(int fd, off_t n)
 {
 	NEXT(ftruncate);
 	point();
-	if (fault(1) == 1)
+	if (fault(IO_WRITE) == 1)
 		return -1;
 	return next_ftruncate(fd, n);
 }
@@ -223,7 +237,7 @@ ssize_t
 read(int fd, void *p, size_t n)
 {
 	NEXT(read);
-	if (fd > 2 && fault(0) == 1)
+	if (fd > 2 && fault(IO_READ) == 1)
 		return -1;
 	return next_read(fd, p, n);
 }
@@ -232,7 +246,7 @@ ssize_t
 pread(int fd, void *p, size_t n, off_t off)
 {
 	NEXT(pread);
-	if (fault(0) == 1)
+	if (fault(IO_READ) == 1)
 		return -1;
 	return next_pread(fd, p, n, off);
 }
@@ -241,7 +255,7 @@ ssize_t
 pread64(int fd, void *p, size_t n, off_t off)
 {
 	NEXT(pread64);
-	if (fault(0) == 1)
+	if (fault(IO_READ) == 1)
 		return -1;
 	return next_pread64(fd, p, n, off);
 }

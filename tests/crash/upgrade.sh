@@ -61,7 +61,8 @@ assert one["sha256"] == sys.argv[2] and one["category"] == "合同", one
 	return 0
 }
 
-# point N DIR: one kill point; prints one TAP line; appends the state.
+# point N DIR [MODE ERRNO]: one kill point or, with MODE, one faulted
+# run (tests/crash/fault.sh); prints one TAP line; appends the state.
 point() {
 	_n=$1
 	_dir=$2
@@ -69,11 +70,26 @@ point() {
 	_why=
 	rm -rf "$_v"
 	cp -a "$FIXTURE" "$_v"
-	env LD_PRELOAD="$SHIM" DOSSIER_KILL_AT="$_n" "$D" -q -V "$_v" upgrade \
-	    >"$_dir/op.out" 2>"$_dir/op.err" </dev/null
-	_rc=$?
-	if [ $_rc -ne 137 ] && [ $_rc -ne 0 ]; then
-		_why="the killed run exited $_rc, not 137 or 0: $(head -n 2 "$_dir/op.err")"
+	if [ -z "${3:-}" ]; then
+		_what="kill $_n"
+		env LD_PRELOAD="$SHIM" DOSSIER_KILL_AT="$_n" "$D" -q -V "$_v" \
+		    upgrade >"$_dir/op.out" 2>"$_dir/op.err" </dev/null
+		_rc=$?
+		if [ $_rc -ne 137 ] && [ $_rc -ne 0 ]; then
+			_why="the killed run exited $_rc, not 137 or 0: $(head -n 2 "$_dir/op.err")"
+		fi
+	else
+		_what="$3 $4 at $_n"
+		env LD_PRELOAD="$SHIM" DOSSIER_FAULT_AT="$_n" \
+		    DOSSIER_FAULT_MODE="$3" DOSSIER_FAULT_ERRNO="$4" "$D" -q \
+		    -V "$_v" upgrade >"$_dir/op.out" 2>"$_dir/op.err" </dev/null
+		_rc=$?
+		if [ $_rc -ne 0 ] && [ $_rc -ne 1 ]; then
+			_why="exit $_rc, not 0 or 1: $(head -n 3 "$_dir/op.err")"
+		elif [ $_rc -eq 1 ] && { [ "$(wc -l <"$_dir/op.err")" -ne 1 ] ||
+		    ! grep -q '^dossier: ' "$_dir/op.err"; }; then
+			_why="not one 'dossier: ' line: $(head -n 3 "$_dir/op.err")"
+		fi
 	fi
 	_st=
 	if [ -z "$_why" ]; then
@@ -97,11 +113,10 @@ point() {
 	fi
 	[ -z "$_why" ] && _why=$(check_new "$_v" "$_dir")
 	if [ -z "$_why" ]; then
-		printf 'ok - upgrade kill %s (%s%s)\n' "$_n" "$_st" \
-		    "$([ $_rc -eq 0 ] && echo ', not killed')"
+		printf 'ok - upgrade %s (%s, exit %s)\n' "$_what" "$_st" "$_rc"
 		echo "$_st" >>"$_dir/states"
 	else
-		printf 'not ok - upgrade kill %s\n' "$_n"
+		printf 'not ok - upgrade %s\n' "$_what"
 		printf '%s\n' "$_why" | sed 's/^/# /'
 		echo failed >>"$_dir/states"
 	fi
@@ -144,4 +159,32 @@ else
 	fail "kills left the old vault ($old) and the new one ($new)" \
 	    "expected both among the kill points"
 fi
+
+# I/O faults as in fault.sh, FAULTS points per mode over the upgrade's
+# I/O calls (the last one included): a clear error or a finished upgrade,
+# and the old or the new vault, whole, which an upgrade run again takes
+# to the end.
+FAULTS=${DOSSIER_UPGRADE_FAULTS:-2}
+fault_point() { point "$3" "$4" "$1" "$2"; } # MODE ERRNO N DIR
+mkdir -p "$T/fcount"
+cp -a "$FIXTURE" "$T/fcount/vault"
+env LD_PRELOAD="$SHIM" DOSSIER_FAULT_COUNT="$T/fcount/k" "$D" -q \
+    -V "$T/fcount/vault" upgrade >/dev/null 2>&1 </dev/null
+k=$(cat "$T/fcount/k" 2>/dev/null)
+if [ -z "$k" ] || [ "$k" -lt 1 ]; then
+	fail "upgrade: counted its I/O calls" "count '$k'"
+	done_testing
+fi
+pass "upgrade: $k I/O calls"
+for m in once:EIO always:EIO always:ENOSPC short:EIO sync:EIO; do
+	: >"$T/points"
+	i=1
+	while [ $i -le "$FAULTS" ]; do
+		echo $(((k * i + FAULTS - 1) / FAULTS)) >>"$T/points"
+		i=$((i + 1))
+	done
+	sort -n -u "$T/points" -o "$T/points"
+	rm -f "$T"/res.upgrade.*
+	points_run upgrade fault_point "${m%%:*}" "${m#*:}"
+done
 done_testing
