@@ -14,6 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <uniconv.h>
+#include <unistr.h>
+
 #include "extract/extract.h"
 #include "fsutil.h"
 #include "vault_int.h"
@@ -34,6 +37,74 @@ vault_base_name(const char *path)
 	const char *s = strrchr(path, '/');
 
 	return s != NULL ? s + 1 : path;
+}
+
+/*
+ * A file's name as it is recorded (title, file name), in UTF-8.  A name
+ * that is not UTF-8 most often comes from Chinese Windows (GBK): it is
+ * read as GB18030, which covers GBK; failing that, each byte that begins
+ * no character becomes U+FFFD and the rest is kept.
+ */
+static void
+name_utf8(const char *raw, char *out, size_t outsz)
+{
+	const uint8_t *p = (const uint8_t *)raw;
+	size_t n = strlen(raw), len = 0, i;
+	uint8_t *conv;
+	ucs4_t uc;
+	int k, w;
+
+	if (u8_check(p, n) == NULL) {
+		snprintf(out, outsz, "%s", raw);
+		return;
+	}
+	conv = u8_conv_from_encoding("GB18030", iconveh_error, raw, n, NULL,
+	    NULL, &len);
+	if (conv != NULL && len < outsz && memchr(conv, 0, len) == NULL) {
+		memcpy(out, conv, len);
+		out[len] = '\0';
+		free(conv);
+		return;
+	}
+	free(conv);
+	len = 0;
+	for (i = 0; i < n; i += (size_t)k) {
+		k = u8_mbtouc(&uc, p + i, n - i);
+		if (k < 1)
+			k = 1;
+		w = u8_uctomb((uint8_t *)out + len, uc, (int)(outsz - 1 - len));
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	out[len] = '\0';
+}
+
+/*
+ * "file name 'NAME'" for messages about a file's name, its control
+ * characters written as \n, \t or \xNN so that the message stays one
+ * line.
+ */
+static void
+name_what(const char *name, char *out, size_t outsz)
+{
+	size_t len;
+	const unsigned char *p;
+
+	len = (size_t)snprintf(out, outsz, "file name '");
+	for (p = (const unsigned char *)name; *p != '\0' && len + 8 < outsz;
+	    p++) {
+		if (*p == '\n')
+			len += (size_t)snprintf(out + len, outsz - len, "\\n");
+		else if (*p == '\t')
+			len += (size_t)snprintf(out + len, outsz - len, "\\t");
+		else if (*p < ' ' || *p == 0x7f)
+			len += (size_t)snprintf(out + len, outsz - len,
+			    "\\x%02x", *p);
+		else
+			out[len++] = (char)*p;
+	}
+	snprintf(out + len, outsz - len, "'");
 }
 
 /* Lower-case extension of a file name, at most 15 bytes, "" if none. */
@@ -447,11 +518,13 @@ add_file(struct add_batch *ab, const char *path, int infd, const char *fname,
 	struct stored s;
 	struct add_dup dup = { path, flags, NULL, 0, 0 };
 	struct buf text = BUF_INIT;
-	char type[16], title[256], no_text[ERR_MSG_MAX];
+	char type[16], title[1024], uname[1024], no_text[ERR_MSG_MAX];
+	char what[256];
 	int fd = infd, rc, level, in_sp = 0, stored = 0;
 
-	if (fname == NULL)
-		fname = vault_base_name(path);
+	name_utf8(fname != NULL ? fname : vault_base_name(path), uname,
+	    sizeof(uname));
+	fname = uname;
 
 	memset(&row, 0, sizeof(row));
 	rc = docmeta_init(&m);
@@ -479,8 +552,10 @@ add_file(struct add_batch *ab, const char *path, int infd, const char *fname,
 	rc = docmeta_set(&m.title, title);
 	if (rc == DOSSIER_OK)
 		rc = vault_apply_edit(d, e, &m);
-	if (rc == DOSSIER_OK)
-		rc = vault_check_text(d, "file name", fname, VAULT_TEXT_MAX, 0);
+	if (rc == DOSSIER_OK) {
+		name_what(fname, what, sizeof(what));
+		rc = vault_check_text(d, what, fname, VAULT_TEXT_MAX, 0);
+	}
 	if (rc != DOSSIER_OK)
 		goto out;
 	if (!ab->locked) {
@@ -875,10 +950,10 @@ dossier_update(struct dossier *d, int64_t id, const char *path,
 	struct stored s;
 	const struct vault_lk *lk;
 	struct buf text = BUF_INIT;
-	char type[16], no_text[ERR_MSG_MAX];
-	const char *fname = vault_base_name(path);
+	char type[16], no_text[ERR_MSG_MAX], fname[1024], what[256];
 	int fd = -1, rc, locked = 0, in_tx = 0, stored = 0, have_meta = 0;
 
+	name_utf8(vault_base_name(path), fname, sizeof(fname));
 	memset(&row, 0, sizeof(row));
 	memset(&cur, 0, sizeof(cur));
 	rc = vault_need_unlocked(d);
@@ -889,8 +964,10 @@ dossier_update(struct dossier *d, int64_t id, const char *path,
 		rc = vault_check_text(d, "note", note, VAULT_NOTE_MAX, 1);
 	if (rc == DOSSIER_OK)
 		rc = open_input(d, path, &fd, 0);
-	if (rc == DOSSIER_OK)
-		rc = vault_check_text(d, "file name", fname, VAULT_TEXT_MAX, 0);
+	if (rc == DOSSIER_OK) {
+		name_what(fname, what, sizeof(what));
+		rc = vault_check_text(d, what, fname, VAULT_TEXT_MAX, 0);
+	}
 	if (rc == DOSSIER_OK)
 		rc = vault_lock_shared(d);
 	if (rc != DOSSIER_OK)

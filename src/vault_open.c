@@ -174,6 +174,34 @@ vault_open_catalog(struct dossier *d, const char *dir, int create)
 	return rc;
 }
 
+/*
+ * Every command writes to the vault, reads included (the audit log, the
+ * lock): one that cannot is refused at once, in words, rather than by
+ * the first write that fails.
+ */
+static int
+need_writable(struct dossier *d)
+{
+	static const char *const names[] = { "", VAULT_KEYRING_FILE,
+		VAULT_CATALOG_FILE, VAULT_LOCK_FILE, "tmp", "objects" };
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (vault_join_path(d, path, sizeof(path), d->root, names[i]) !=
+		    DOSSIER_OK)
+			return d->err.code;
+		if (access(path, W_OK) != 0 && (errno == EACCES ||
+		    errno == EROFS || errno == EPERM))
+			return err_set(&d->err, DOSSIER_EIO, "vault '%s' is "
+			    "read-only (%s): dossier records every access in "
+			    "the vault, so it needs write access; copy it "
+			    "somewhere writable to read it", d->root,
+			    strerror(errno));
+	}
+	return DOSSIER_OK;
+}
+
 /* Opens keyring, store and lock file of the vault at d->root. */
 int
 vault_open_parts(struct dossier *d)
@@ -187,6 +215,8 @@ vault_open_parts(struct dossier *d)
 		rc = err_set(&d->err, DOSSIER_EVERSION, "vault '%s' has the "
 		    "old format %d: run 'dossier upgrade' (as an "
 		    "administrator) first", d->root, fmt);
+	if (rc == DOSSIER_OK)
+		rc = need_writable(d);
 	if (rc == DOSSIER_OK)
 		rc = vault_join_path(d, path, sizeof(path), d->root,
 		    VAULT_KEYRING_FILE);

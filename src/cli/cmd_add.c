@@ -75,6 +75,10 @@ added(void *ctx, const struct dossier_added *r)
 			    "note: '%s' has the same content as document "
 			    "%" PRId64 "\n",
 			    r->path, r->duplicate_of);
+		/* Filed (an empty form can be a document), but said. */
+		if (r->doc != NULL && r->doc->size == 0 && !a->c->quiet)
+			fprintf(stderr, "note: '%s' is empty (0 bytes)\n",
+			    r->path);
 	}
 	/* "More than one file": from the second report on. */
 	if (a->tried > 1)
