@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <magic.h>
+#include <unistr.h>
 
 #include "dossier.h"
 #include "archive_io.h"
@@ -72,8 +73,9 @@ extract_result_release(struct extract_result *r)
 	extract_result_init(r);
 }
 
-int
-extract_put(struct extract_job *j, const void *p, size_t n)
+/* Appends n bytes of UTF-8; cuts at max_text (EXTRACT_STOP). */
+static int
+put_raw(struct extract_job *j, const void *p, size_t n)
 {
 	const unsigned char *s = p;
 	size_t room = j->lim->max_text - j->out_total;
@@ -91,6 +93,39 @@ extract_put(struct extract_job *j, const void *p, size_t n)
 		return err_nomem(j->e);
 	j->out_total += n;
 	return stop;
+}
+
+/*
+ * What an extractor hands over should be UTF-8 already, but markup that
+ * declares one charset and holds bytes of another can come through as
+ * it is: each byte that begins no character is put as U+FFFD.  Callers
+ * never split a character across two calls.
+ */
+int
+extract_put(struct extract_job *j, const void *p, size_t n)
+{
+	static const unsigned char fffd[3] = { 0xef, 0xbf, 0xbd };
+	const uint8_t *s = p, *bad;
+	size_t run;
+	ucs4_t uc;
+	int k, rc;
+
+	while (n > 0) {
+		bad = u8_check(s, n);
+		run = bad != NULL ? (size_t)(bad - s) : n;
+		rc = run > 0 ? put_raw(j, s, run) : 0;
+		if (rc != 0 || bad == NULL)
+			return rc;
+		rc = put_raw(j, fffd, sizeof(fffd));
+		if (rc != 0)
+			return rc;
+		k = u8_mbtouc(&uc, bad, n - run);
+		if (k < 1)
+			k = 1;
+		s = bad + k;
+		n -= run + (size_t)k;
+	}
+	return 0;
 }
 
 /* The last byte put to j->out, or 0. */
