@@ -62,6 +62,16 @@ run_job() { # line-number
 	mkdir -p "$log/w$_i"
 	export DOSSIER="$top/$_build/dossier" DOSSIER_BUILD="$top/$_build"
 	export CMOCKA_MESSAGE_OUTPUT=TAP
+	# Sanitizer builds: every report (an error, a leak at exit) goes to a
+	# file of the suite's, counted below, whatever the exit code the
+	# test expected and wherever stderr went.
+	case $_name in
+	asan*)
+		mkdir -p "$log/san.$_i"
+		export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1:log_path=$log/san.$_i/report"
+		export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:log_path=$log/san.$_i/report"
+		;;
+	esac
 	if [ "$_kind" = bin ]; then
 		(cd "$log/w$_i" && "$_path") >"$log/out.$_i" 2>&1
 	else
@@ -103,12 +113,28 @@ for i in $order; do
 		f=1
 		echo "not ok - $name exited with status $st"
 	fi
+	# Sanitizer reports of the suite's processes: each one a failure.
+	for r in "$log/san.$i"/report*; do
+		[ -f "$r" ] || continue
+		f=$((f + 1))
+		echo "not ok - sanitizer report: $(grep -m 1 -E 'ERROR|SUMMARY|runtime error' "$r")" >>"$out"
+		sed 's/^/    /' "$r" | head -n 30
+	done
 	grep '^not ok ' "$out" 2>/dev/null | sed "s|^|  [$name] |"
 	[ "$3" = bin ] && [ "$st" -ne 0 ] && tail -20 "$out" | sed 's/^/    /'
 	pass=$((pass + p))
 	fail=$((fail + f))
 	printf '%-40s %4d passed, %d failed\n' "$name" "$p" "$f"
 done
+# The sanitizer builds' suites, all of them, gave no report at all.
+nsan=$(awk '$2 ~ /^asan/' "$log/jobs" | wc -l)
+if [ "$nsan" -gt 0 ]; then
+	nrep=$(find "$log" -path "$log/san.*" -type f | wc -l)
+	if [ "$nrep" -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "ok - no ASan, UBSan or LeakSanitizer report from the $nsan suites of the sanitizer build"
+	fi
+fi
 [ "$total" -gt 0 ] || fail=$((fail + 1))
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
