@@ -455,46 +455,124 @@ read_archive(struct dossier *d, const char *file, struct reader *r,
 /* ---- create ---- */
 
 /*
- * The snapshots a backup holds.  witness is "" when the vault has no
- * witness file yet.
+ * What a backup writes beside its file while it runs, all named after
+ * one temporary archive, DIR/.dossier-backup-HEX.tmp, which it holds an
+ * flock on from creating it to removing it: the snapshots
+ * .dossier-backup-HEX.{keyring,catalog,witness} (encrypted or public) and
+ * the archive itself until it is linked to its name.  A backup killed on
+ * the way leaves them; the next backup into the same directory removes
+ * every such set whose archive nobody holds.  witness is "" when the
+ * vault has no witness file yet.
  */
 struct snap {
+	char archive[PATH_MAX];
 	char catalog[PATH_MAX], keyring[PATH_MAX], witness[PATH_MAX];
+	int fd;
 };
+
+#define SNAP_PREFIX ".dossier-backup-"
+static const char *const snap_kinds[] = { "keyring", "catalog", "witness" };
+
+/* Removes the snapshots named after archive (its ".tmp" replaced). */
+static void
+snap_unlink(const char *archive)
+{
+	/* A snapshot and what SQLite may leave beside it. */
+	static const char *const sides[] = { "", "-journal", "-wal", "-shm" };
+	char base[PATH_MAX], path[PATH_MAX + 32];
+	size_t n = strlen(archive), i, j;
+
+	if (n < 4 || n >= sizeof(base))
+		return;
+	memcpy(base, archive, n - 4);
+	base[n - 4] = '\0';
+	for (i = 0; i < sizeof(snap_kinds) / sizeof(snap_kinds[0]); i++)
+		for (j = 0; j < sizeof(sides) / sizeof(sides[0]); j++) {
+			snprintf(path, sizeof(path), "%s.%s%s", base,
+			    snap_kinds[i], sides[j]);
+			unlink(path);
+		}
+}
 
 static void
 snap_remove(struct snap *s)
 {
-	char side[PATH_MAX + 8];
-	const char *p[3] = { s->catalog, s->keyring, s->witness };
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		if (p[i][0] == '\0')
-			continue;
-		unlink(p[i]);
-		snprintf(side, sizeof(side), "%s-wal", p[i]);
-		unlink(side);
-		snprintf(side, sizeof(side), "%s-shm", p[i]);
-		unlink(side);
-	}
+	if (s->archive[0] == '\0')
+		return;
+	snap_unlink(s->archive);
+	unlink(s->archive);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	s->archive[0] = '\0';
 }
 
-/* A fresh, unused path for a snapshot in dir. */
-static int
-snap_path(struct dossier *d, const char *dir, const char *what, char *out,
-    size_t outsz)
+/* What killed backups left in dir: every set whose archive is unheld. */
+static void
+snap_remove_stale(const char *dir)
 {
-	unsigned char rnd[8];
-	char hex[17];
+	char path[PATH_MAX];
+	struct dirent *de;
+	size_t plen = strlen(SNAP_PREFIX), n;
+	DIR *dd;
+	int fd;
 
-	if (crypto_random(rnd, sizeof(rnd)) != DOSSIER_OK)
-		return err_set(&d->err, DOSSIER_EINTERNAL, "no random bytes");
-	hex_encode(rnd, sizeof(rnd), hex);
-	if (snprintf(out, outsz, "%s/.dossier-backup-%s.%s", dir, hex, what) >=
-	    (int)outsz)
-		return err_set(&d->err, DOSSIER_EUSAGE, "path too long: '%s'",
-		    dir);
+	dd = opendir(dir);
+	if (dd == NULL)
+		return;
+	while ((de = readdir(dd)) != NULL) {
+		n = strlen(de->d_name);
+		if (strncmp(de->d_name, SNAP_PREFIX, plen) != 0 ||
+		    n != plen + 16 + 4 ||
+		    strcmp(de->d_name + n - 4, ".tmp") != 0 ||
+		    strspn(de->d_name + plen, "0123456789abcdef") != 16)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			snap_unlink(path);
+			unlink(path);
+		}
+		close(fd);
+	}
+	closedir(dd);
+}
+
+/* Creates and locks the temporary archive in dir; names the snapshots. */
+static int
+snap_begin(struct dossier *d, const char *dir, struct snap *s)
+{
+	char base[PATH_MAX];
+	struct snap_name {
+		char *out;
+		const char *kind;
+	} names[] = { { s->keyring, "keyring" }, { s->catalog, "catalog" },
+		{ s->witness, "witness" } };
+	size_t n, i;
+	int rc;
+
+	snap_remove_stale(dir);
+	rc = fs_mktemp(dir, SNAP_PREFIX, s->archive, sizeof(s->archive),
+	    &s->fd, &d->err);
+	if (rc != DOSSIER_OK) {
+		s->archive[0] = '\0';
+		return rc;
+	}
+	if (flock(s->fd, LOCK_EX | LOCK_NB) != 0)
+		return err_set(&d->err, DOSSIER_EIO, "cannot lock '%s': %s",
+		    s->archive, strerror(errno));
+	n = strlen(s->archive) - 4;
+	memcpy(base, s->archive, n);
+	base[n] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (snprintf(names[i].out, PATH_MAX, "%s.%s", base,
+		    names[i].kind) >= PATH_MAX)
+			return err_set(&d->err, DOSSIER_EUSAGE,
+			    "path too long: '%s'", dir);
 	return DOSSIER_OK;
 }
 
@@ -713,13 +791,14 @@ dossier_backup_create(struct dossier *d, const char *file, const char *since,
 	struct backup_manifest m, base;
 	struct reader r;
 	struct snap s;
-	char dir[PATH_MAX], tmp[PATH_MAX], witness[PATH_MAX];
+	char dir[PATH_MAX], witness[PATH_MAX];
 	struct stat st;
 	size_t i;
-	int rc, fd = -1, have_base = 0;
+	int rc, have_base = 0;
 
 	memset(&m, 0, sizeof(m));
 	memset(&s, 0, sizeof(s));
+	s.fd = -1;
 	memset(info, 0, sizeof(*info));
 	rc = vault_need_unlocked(d);
 	if (rc != DOSSIER_OK)
@@ -753,11 +832,7 @@ dossier_backup_create(struct dossier *d, const char *file, const char *since,
 		goto out;
 	}
 	/* Snapshots beside the output: encrypted, removed at the end. */
-	rc = snap_path(d, dir, "keyring", s.keyring, sizeof(s.keyring));
-	if (rc == DOSSIER_OK)
-		rc = snap_path(d, dir, "catalog", s.catalog, sizeof(s.catalog));
-	if (rc == DOSSIER_OK)
-		rc = snap_path(d, dir, "witness", s.witness, sizeof(s.witness));
+	rc = snap_begin(d, dir, &s);
 	if (rc == DOSSIER_OK)
 		rc = snap_witness(d, witness, &s);
 	if (rc == DOSSIER_OK)
@@ -768,25 +843,21 @@ dossier_backup_create(struct dossier *d, const char *file, const char *since,
 		rc = build_manifest(d, &s, have_base ? &base : NULL, &m);
 	if (rc == DOSSIER_OK)
 		rc = plan_objects(d, &m, have_base ? &base : NULL);
-	if (rc == DOSSIER_OK)
-		rc = fs_mktemp(dir, ".dossier-backup-", tmp, sizeof(tmp), &fd,
-		    &d->err);
 	d->progress.done = d->progress.shown = d->progress.total = 0;
 	for (i = 0; rc == DOSSIER_OK && i < m.nmembers; i++)
 		d->progress.total += m.members[i].size;
 	if (rc == DOSSIER_OK) {
-		rc = write_archive(d, fd, file, &m, &s);
+		rc = write_archive(d, s.fd, file, &m, &s);
 		vault_progress(d, 0, 1);
-		if (rc == DOSSIER_OK && fsync(fd) != 0)
+		if (rc == DOSSIER_OK && fsync(s.fd) != 0)
 			rc = err_set(&d->err, DOSSIER_EIO, "cannot write backup "
 			    "'%s': %s", file, strerror(errno));
-		close(fd);
 		/* In place without replacing anything: link, not rename. */
-		if (rc == DOSSIER_OK && link(tmp, file) != 0)
+		if (rc == DOSSIER_OK && link(s.archive, file) != 0)
 			rc = err_set(&d->err, errno == EEXIST ?
 			    DOSSIER_ECONFLICT : DOSSIER_EIO, "cannot write "
 			    "backup '%s': %s", file, strerror(errno));
-		unlink(tmp);
+		snap_remove(&s);
 		if (rc == DOSSIER_OK)
 			rc = fs_sync_dir(dir, &d->err);
 	}

@@ -70,7 +70,9 @@ problem_err(struct verify *v, const char *what, int64_t id, int version,
 		if (v->ioerrs++ == 0)
 			snprintf(v->iomsg, sizeof(v->iomsg), "%s", msg);
 		if (v->cb != NULL) {
-			struct dossier_problem p = { what, id, version, msg, 1 };
+			struct dossier_problem p = {
+				what, id, version, msg, 1
+			};
 
 			v->cb(v->ctx, &p);
 		}

@@ -72,12 +72,14 @@ run_job() { # line-number
 		export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:log_path=$log/san.$_i/report"
 		;;
 	esac
+	_t0=$(date +%s)
 	if [ "$_kind" = bin ]; then
 		(cd "$log/w$_i" && "$_path") >"$log/out.$_i" 2>&1
 	else
 		(cd "$log/w$_i" && sh "$_path") >"$log/out.$_i" 2>&1
 	fi
 	echo $? >"$log/st.$_i"
+	echo $(($(date +%s) - _t0)) >"$log/time.$_i"
 }
 
 lane() {
@@ -124,7 +126,8 @@ for i in $order; do
 	[ "$3" = bin ] && [ "$st" -ne 0 ] && tail -20 "$out" | sed 's/^/    /'
 	pass=$((pass + p))
 	fail=$((fail + f))
-	printf '%-40s %4d passed, %d failed\n' "$name" "$p" "$f"
+	printf '%-40s %4d passed, %d failed  %4ss\n' "$name" "$p" "$f" \
+	    "$(cat "$log/time.$i" 2>/dev/null)"
 done
 # The sanitizer builds' suites, all of them, gave no report at all.
 nsan=$(awk '$2 ~ /^asan/' "$log/jobs" | wc -l)

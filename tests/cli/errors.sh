@@ -80,9 +80,8 @@ case $DOSSIER_BUILD in
 assert d['size'] == 4294967297, d['size']
 assert 'too large' in d['no_text'], d['no_text']
 "
-	want=$(sha256sum big.bin | cut -d' ' -f1)
-	got=$("$D" get "$id" | sha256sum | cut -d' ' -f1)
-	check "E5 ...and get gives it back byte for byte" test "$got" = "$want"
+	"$D" get "$id" 2>"$T/err" | cmp -s - big.bin
+	check "E5 ...and get gives it back byte for byte" test $? -eq 0
 	rm -f big.bin
 	"$D" -q rm "$id" --reason 测试 >/dev/null 2>&1
 	"$D" -q purge "$id" --reason 测试 >/dev/null 2>&1

@@ -72,6 +72,11 @@ fpoint() {
 		fi
 		export BR_STATE
 	fi
+	# A backup that failed removed what it wrote beside its archive.
+	if [ -z "$_why" ] && [ "$_op" = backup ] &&
+	    [ -n "$(ls -d "$_dir"/.dossier-backup-* 2>/dev/null)" ]; then
+		_why="the backup left: $(ls -d "$_dir"/.dossier-backup-*)"
+	fi
 	if [ -z "$_why" ]; then
 		"$D" -V "$_v" verify --read-data >"$_dir/v.out" 2>"$_dir/v.err" ||
 		    _why="verify --read-data: $(cat "$_dir/v.out" "$_dir/v.err" | head -n 4)"

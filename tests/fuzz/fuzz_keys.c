@@ -16,7 +16,8 @@
 #include "keys.h"
 
 static const unsigned char vault_id[KEYS_VAULT_ID_LEN] = "fuzz-vault-id-01";
-static const unsigned char key[CRYPTO_KEY_LEN] = "fuzz level key of 32 bytes.....";
+static const unsigned char key[CRYPTO_KEY_LEN] =
+    "fuzz level key of 32 bytes.....";
 static const struct keys_label label = {"lin", "level", 3, 2};
 static const struct keys_dek_label dlabel = {42, 1, 3, 2};
 static unsigned char x_pub[CRYPTO_X25519_LEN], x_sec[CRYPTO_X25519_LEN];

@@ -21,7 +21,8 @@
 #include "store.h"
 
 static const unsigned char vault_id[STORE_VAULT_ID_LEN] = "fuzz-vault-id-01";
-static const unsigned char dek[CRYPTO_KEY_LEN] = "fuzz data key, 32 bytes long...";
+static const unsigned char dek[CRYPTO_KEY_LEN] =
+    "fuzz data key, 32 bytes long...";
 static const struct store_binding binding = {7, 3};
 static const char raw_name[] =
     "ab00000000000000000000000000000000000000000000000000000000000000";

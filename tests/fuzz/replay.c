@@ -92,7 +92,8 @@ replay_dir(const char *dir)
 	for (i = 0; i < count; i++) {
 		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >=
 		    (int)sizeof(path)) {
-			printf("not ok - %s/%s: path too long\n", dir, names[i]);
+			printf("not ok - %s/%s: path too long\n", dir,
+			    names[i]);
 			bad = 1;
 			continue;
 		}
