@@ -16,6 +16,24 @@
 #include "dossier.h"
 #include "error.h"
 
+/* Does name have a ".." component? */
+static int
+has_dotdot(const char *name)
+{
+	const char *p = name, *slash;
+	size_t n;
+
+	for (;;) {
+		slash = strchr(p, '/');
+		n = slash != NULL ? (size_t)(slash - p) : strlen(p);
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return 1;
+		if (slash == NULL)
+			return 0;
+		p = slash + 1;
+	}
+}
+
 static int
 member(void *ctx, const struct archive_io_member *m)
 {
@@ -25,8 +43,7 @@ member(void *ctx, const struct archive_io_member *m)
 	int rc;
 
 	FUZZ_CHECK(m->name[0] != '\0' && m->name[0] != '/');
-	FUZZ_CHECK(strcmp(m->name, "..") != 0 &&
-	    strncmp(m->name, "../", 3) != 0 && strstr(m->name, "/../") == NULL);
+	FUZZ_CHECK(!has_dotdot(m->name));
 	FUZZ_CHECK(u8_check((const uint8_t *)m->name, strlen(m->name)) == NULL);
 	do {
 		rc = archive_io_member_read(m, chunk, sizeof(chunk), &got, e);
