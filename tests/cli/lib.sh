@@ -285,6 +285,13 @@ print(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
 ' "$1" "${2:-$T/out}" 2>/dev/null
 }
 
+# flip FILE OFFSET: changes one byte (xor 0x5a: never the same byte).
+flip() {
+	_b=$(dd if="$1" bs=1 skip="$2" count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+	printf "$(printf '\\%03o' $((_b ^ 90)))" |
+	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
 # tmp_empty NAME [VAULT]: the vault's tmp/ holds nothing.
 tmp_empty() {
 	_v=${2:-$DOSSIER_VAULT}

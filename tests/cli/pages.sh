@@ -30,13 +30,6 @@ npages=$((size / 4096))
 check "set-up: the catalog is whole pages ($npages)" \
     test $((npages * 4096)) -eq "$size" -a "$npages" -ge 8
 
-# flip FILE OFFSET: xor one byte with 0x5a.
-flip() {
-	_b=$(dd if="$1" bs=1 skip="$2" count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
-	printf "$(printf '\\%03o' $((_b ^ 90)))" |
-	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
-}
-
 p=0
 bad=0
 while [ $p -lt "$npages" ]; do

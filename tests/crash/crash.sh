@@ -8,7 +8,8 @@
 # catalog's WAL when the process closes it).  After each kill:
 #   - dossier verify --read-data exits 0 (notes about garbage it removed
 #     are allowed, damage is not);
-#   - a second verify (--no-keys --json) finds nothing at all;
+#   - a second verify (--no-keys --json) finds nothing at all (one point
+#     in three; the object files are counted at every point);
 #   - tmp/ is empty;
 #   - audit verify passes (at one point in three);
 #   - the operation is there whole or not at all, and every document's
@@ -81,7 +82,9 @@ $(head -n 3 "$_dir/op.err")"
 $(cat "$_dir/v1.out" "$_dir/v1.err" | head -n 8)"
 		fi
 	fi
-	if [ -z "$_why" ]; then
+	# ...and left nothing for a second one to find (one point in three:
+	# the object files are counted at every point below).
+	if [ -z "$_why" ] && [ $((_n % 3)) -eq 0 ]; then
 		"$D" -V "$_v" --json verify --no-keys >"$_dir/v2.out" 2>"$_dir/v2.err"
 		_vrc=$?
 		# The whole report is {"ok":true,"problems":[]} (compact JSON).
@@ -160,7 +163,7 @@ $(head -n 2 "$_dir/get.err")"
 mkdir -p "$T/self"
 cp -a "$TEMPLATE" "$T/self/damaged"
 find "$T/self/damaged/objects" -type f | while read -r f; do
-	printf 'X' | dd of="$f" bs=1 seek=60 conv=notrunc 2>/dev/null
+	flip "$f" 60
 done
 cp -a "$TEMPLATE" "$T/self/half"
 "$D" -q -V "$T/self/half" meta 1 --title 新标题 >/dev/null 2>&1

@@ -132,7 +132,7 @@ fpoint() {
 mkdir -p "$T/self"
 cp -a "$TEMPLATE" "$T/self.keep"
 find "$TEMPLATE/objects" -type f | head -n 1 | while read -r f; do
-	printf 'X' | dd of="$f" bs=1 seek=60 conv=notrunc 2>/dev/null
+	flip "$f" 60
 done
 if fpoint search once EIO 1000000 "$T/self" | grep -q '^not ok '; then
 	pass "harness: a point fails on a vault damaged beforehand"

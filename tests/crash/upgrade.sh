@@ -126,7 +126,7 @@ point() {
 mkdir -p "$T/self"
 cp -a "$FIXTURE" "$T/self/vault"
 "$D" -q -V "$T/self/vault" upgrade >/dev/null 2>&1
-printf 'X' | dd of="$T/self/vault/dossier.db" bs=1 seek=5000 conv=notrunc 2>/dev/null
+flip "$T/self/vault/dossier.db" 5000
 if check_new "$T/self/vault" "$T/self" >/dev/null; then
 	fail "harness: a damaged upgraded catalog fails the check"
 else
