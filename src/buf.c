@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistr.h>
+
 #include "buf.h"
 
 /* A call the compiler cannot drop as a dead store. */
@@ -211,4 +213,32 @@ hex_decode(const char *s, unsigned char *out, size_t n)
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return s[2 * n] == '\0' ? 0 : -1;
+}
+
+int
+buf_put_utf8(struct buf *b, const void *p, size_t n)
+{
+	static const unsigned char fffd[] = { 0xef, 0xbf, 0xbd };
+	const uint8_t *s = p;
+	size_t i = 0, start;
+	ucs4_t uc;
+	int len;
+
+	while (i < n) {
+		start = i;
+		while (i < n) {
+			len = u8_mbtoucr(&uc, s + i, n - i);
+			if (len <= 0 || uc == 0)
+				break;
+			i += (size_t)len;
+		}
+		if (buf_append(b, s + start, i - start) != 0)
+			return -1;
+		if (i >= n)
+			break;
+		if (s[i] != 0 && buf_append(b, fffd, sizeof(fffd)) != 0)
+			return -1;
+		i++;
+	}
+	return 0;
 }

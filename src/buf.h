@@ -32,6 +32,11 @@ int buf_put_u32(struct buf *b, uint32_t v);
 int buf_put_u64(struct buf *b, uint64_t v);
 /* A u32 length then the bytes: unambiguous concatenation for AD. */
 int buf_put_lv(struct buf *b, const void *p, size_t n);
+/*
+ * p[0..n) as UTF-8 text: valid sequences as they are, each byte that
+ * begins none as U+FFFD, NULs dropped.
+ */
+int buf_put_utf8(struct buf *b, const void *p, size_t n);
 void buf_reset(struct buf *b);
 /* Wipes the contents, then frees; b is BUF_INIT again. */
 void buf_release(struct buf *b);

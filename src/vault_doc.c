@@ -48,13 +48,11 @@ vault_base_name(const char *path)
 static void
 name_utf8(const char *raw, char *out, size_t outsz)
 {
-	const uint8_t *p = (const uint8_t *)raw;
-	size_t n = strlen(raw), len = 0, i;
+	struct buf b = BUF_INIT;
+	size_t n = strlen(raw), len = 0;
 	uint8_t *conv;
-	ucs4_t uc;
-	int k, w;
 
-	if (u8_check(p, n) == NULL) {
+	if (u8_check((const uint8_t *)raw, n) == NULL) {
 		snprintf(out, outsz, "%s", raw);
 		return;
 	}
@@ -63,21 +61,18 @@ name_utf8(const char *raw, char *out, size_t outsz)
 	if (conv != NULL && len < outsz && memchr(conv, 0, len) == NULL) {
 		memcpy(out, conv, len);
 		out[len] = '\0';
-		free(conv);
-		return;
+	} else if (buf_put_utf8(&b, raw, n) == 0) {
+		/* Cut, if need be, before a continuation byte. */
+		len = b.len < outsz ? b.len : outsz - 1;
+		while (len > 0 && len < b.len && (b.data[len] & 0xc0) == 0x80)
+			len--;
+		memcpy(out, b.data, len);
+		out[len] = '\0';
+	} else {
+		snprintf(out, outsz, "?");
 	}
 	free(conv);
-	len = 0;
-	for (i = 0; i < n; i += (size_t)k) {
-		k = u8_mbtouc(&uc, p + i, n - i);
-		if (k < 1)
-			k = 1;
-		w = u8_uctomb((uint8_t *)out + len, uc, (int)(outsz - 1 - len));
-		if (w < 0)
-			break;
-		len += (size_t)w;
-	}
-	out[len] = '\0';
+	buf_release(&b);
 }
 
 /*

@@ -96,36 +96,25 @@ put_raw(struct extract_job *j, const void *p, size_t n)
 }
 
 /*
- * What an extractor hands over should be UTF-8 already, but markup that
- * declares one charset and holds bytes of another can come through as
- * it is: each byte that begins no character is put as U+FFFD.  Callers
- * never split a character across two calls.
+ * What an extractor hands over should be UTF-8 already, but text files,
+ * and markup that declares one charset and holds bytes of another, come
+ * through as they are: repaired here (buf_put_utf8: U+FFFD, no NUL).
+ * Callers never split a character across two calls.
  */
 int
 extract_put(struct extract_job *j, const void *p, size_t n)
 {
-	static const unsigned char fffd[3] = { 0xef, 0xbf, 0xbd };
-	const uint8_t *s = p, *bad;
-	size_t run;
-	ucs4_t uc;
-	int k, rc;
+	struct buf fixed = BUF_INIT;
+	int rc;
 
-	while (n > 0) {
-		bad = u8_check(s, n);
-		run = bad != NULL ? (size_t)(bad - s) : n;
-		rc = run > 0 ? put_raw(j, s, run) : 0;
-		if (rc != 0 || bad == NULL)
-			return rc;
-		rc = put_raw(j, fffd, sizeof(fffd));
-		if (rc != 0)
-			return rc;
-		k = u8_mbtouc(&uc, bad, n - run);
-		if (k < 1)
-			k = 1;
-		s = bad + k;
-		n -= run + (size_t)k;
-	}
-	return 0;
+	if (u8_check(p, n) == NULL && memchr(p, 0, n) == NULL)
+		return put_raw(j, p, n);
+	if (buf_put_utf8(&fixed, p, n) != 0)
+		rc = err_nomem(j->e);
+	else
+		rc = put_raw(j, fixed.data, fixed.len);
+	buf_release(&fixed);
+	return rc;
 }
 
 /* The last byte put to j->out, or 0. */

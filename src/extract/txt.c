@@ -100,38 +100,6 @@ extract_txt_valid_as(const char *charset, const unsigned char *p, size_t n)
 	return ok;
 }
 
-/* Invalid sequences become U+FFFD; NULs are dropped. */
-static int
-put_repaired(struct extract_job *j, const unsigned char *p, size_t n)
-{
-	static const unsigned char fffd[] = {0xef, 0xbf, 0xbd};
-	size_t i = 0, start;
-	ucs4_t uc;
-	int len, rc;
-
-	while (i < n) {
-		start = i;
-		while (i < n) {
-			len = u8_mbtoucr(&uc, p + i, n - i);
-			if (len <= 0 || uc == 0)
-				break;
-			i += (size_t)len;
-		}
-		rc = extract_put(j, p + start, i - start);
-		if (rc != 0)
-			return rc;
-		if (i >= n)
-			break;
-		if (p[i] != 0) {
-			rc = extract_put(j, fffd, sizeof(fffd));
-			if (rc != 0)
-				return rc;
-		}
-		i++;
-	}
-	return 0;
-}
-
 int
 extract_txt_put_guessed(struct extract_job *j, const unsigned char *p, size_t n)
 {
@@ -149,7 +117,7 @@ extract_txt_put_guessed(struct extract_job *j, const unsigned char *p, size_t n)
 		buf_reset(j->out);
 		j->out_total = 0;
 	}
-	return put_repaired(j, p, n);
+	return extract_put(j, p, n);
 }
 
 int
@@ -160,7 +128,7 @@ extract_txt_run(struct extract_job *j)
 	int rc;
 
 	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
-		return put_repaired(j, p + 3, n - 3);
+		return extract_put(j, p + 3, n - 3);
 	if (n >= 2 && (p[0] == 0xff || p[0] == 0xfe) &&
 	    (p[1] == 0xff || p[1] == 0xfe) && p[0] != p[1]) {
 		rc = put_converted(
