@@ -107,6 +107,8 @@ extract_put(struct extract_job *j, const void *p, size_t n)
 	struct buf fixed = BUF_INIT;
 	int rc;
 
+	if (n == 0)
+		return 0;
 	if (u8_check(p, n) == NULL && memchr(p, 0, n) == NULL)
 		return put_raw(j, p, n);
 	if (buf_put_utf8(&fixed, p, n) != 0)

@@ -105,6 +105,8 @@ extract_txt_put_guessed(struct extract_job *j, const unsigned char *p, size_t n)
 {
 	int rc;
 
+	if (n == 0)
+		return 0;
 	if (u8_check(p, n) == NULL && memchr(p, 0, n) == NULL)
 		return extract_put(j, p, n);
 	/* Chinese Windows saves text as GBK; GB18030 is its superset. */
