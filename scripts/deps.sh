@@ -4,7 +4,7 @@
 # missing ones are listed and the script fails.
 set -eu
 
-PACKAGES="make gcc clang pkg-config
+PACKAGES="make gcc clang libclang-rt-dev pkg-config
 	libgcrypt20-dev libsqlite3-dev sqlite3 libzstd-dev zstd libarchive-dev
 	libjson-c-dev libunistring-dev libcmocka-dev libmagic-dev libxml2-dev
 	libpoppler-glib-dev poppler-data
