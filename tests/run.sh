@@ -44,6 +44,9 @@ while [ $# -ge 2 ]; do
 	shift 2
 done
 echo 1 >"$log/next"
+# What the caller set, to which each sanitizer job adds its own log path.
+asan_base=${ASAN_OPTIONS:-}
+ubsan_base=${UBSAN_OPTIONS:-}
 
 # The next job's line number (a directory as the lock).
 take() {
@@ -68,8 +71,8 @@ run_job() { # line-number
 	case $_name in
 	asan*)
 		mkdir -p "$log/san.$_i"
-		export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1:log_path=$log/san.$_i/report"
-		export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:log_path=$log/san.$_i/report"
+		export ASAN_OPTIONS="${asan_base:+$asan_base:}detect_leaks=1:log_path=$log/san.$_i/report"
+		export UBSAN_OPTIONS="${ubsan_base:+$ubsan_base:}print_stacktrace=1:log_path=$log/san.$_i/report"
 		;;
 	esac
 	_t0=$(date +%s)
